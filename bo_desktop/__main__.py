@@ -1,0 +1,97 @@
+"""``bo-desktop`` / ``python -m bo_desktop``: parse arguments, start Qt + asyncio, run the app.
+
+Kept small and cheap to import: heavy modules load in :func:`main`, after argparse, so
+``--help`` answers instantly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Sequence
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bo-desktop",
+        description="Back-office client for online-casino operators.",
+    )
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="start the built-in sandbox platform (training data) and sign in to it",
+    )
+    target.add_argument("--server", metavar="URL", help="platform server to sign in to")
+    parser.add_argument(
+        "--players", type=int, default=300, metavar="N", help="players in the sandbox (default 300)"
+    )
+    parser.add_argument("--reset-layout", action="store_true", help="forget the saved window layout")
+    # For tests and benchmarks: sign in with the pre-filled sandbox user, quit once the window shows.
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+
+    import asyncio
+
+    import qasync
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from bo_desktop import APP_NAME, ORG_NAME, __version__
+    from bo_desktop.app import Application, Options, smoke_test_requested
+    from bo_desktop.shell.logs import setup_logging, shutdown_logging
+
+    QApplication.setApplicationName(APP_NAME)
+    QApplication.setOrganizationName(ORG_NAME)
+    QApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName(APP_NAME)
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)
+    # The app decides when to quit (after a clean shutdown), not "last window closed".
+    qapp.setQuitOnLastWindowClosed(False)
+    log_file = setup_logging()
+
+    options = Options(
+        sandbox=args.sandbox,
+        server=args.server,
+        players=args.players,
+        reset_layout=args.reset_layout,
+        smoke_test=args.smoke_test or smoke_test_requested(),
+    )
+    if options.smoke_test and not options.server:
+        options.sandbox = True
+
+    app_ref: list[Application] = []
+
+    def on_sigint(_signum: int, _frame: object) -> None:
+        if app_ref:
+            app_ref[0].request_quit()
+
+    # Python runs signal handlers only between bytecodes; while Qt idles in C++ no bytecode runs,
+    # so a cheap timer wakes the interpreter up often enough for Ctrl+C to feel immediate.
+    signal.signal(signal.SIGINT, on_sigint)
+    wake = QTimer(interval=200)
+    wake.timeout.connect(lambda: None)
+    wake.start()
+
+    async def run() -> int:
+        application = Application(qapp, options, log_file=log_file)
+        app_ref.append(application)
+        return await application.run()
+
+    try:
+        with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(qapp)) as runner:
+            return runner.run(run())
+    finally:
+        wake.stop()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        shutdown_logging()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

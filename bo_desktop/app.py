@@ -1,0 +1,347 @@
+"""Composition root: builds the services, signs the user in, shows the main window, shuts down.
+
+The whole life of the app is one coroutine, :meth:`Application.run`, on the qasync loop:
+
+1. optionally start the in-process sandbox platform (``--sandbox``) and wait for ``/health``;
+2. resume a remembered session, or open read-only on the cached data when the server is
+   unreachable (offline start), or show the login dialog;
+3. build the :class:`~bo_desktop.core.context.AppContext` and the main window;
+4. wait until the window is closed or Ctrl+C arrives, then shut everything down in order.
+
+This is the only client module allowed to import ``bo_desktop.sandbox``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
+
+from bo_desktop.contract.auth import Me
+from bo_desktop.core.api.errors import ApiError, AuthError, NetworkError
+from bo_desktop.core.api.observers import ConnectionState
+from bo_desktop.core.cache import ReferenceCache
+from bo_desktop.core.context import AppContext, SessionState
+from bo_desktop.core.credentials import CredentialStore
+from bo_desktop.core.docks import DockRegistry
+from bo_desktop.core.settings import Environment, ServerProfile, Settings, normalize_url
+from bo_desktop.core.tasks import TaskRunner
+from bo_desktop.core.workers import run_in_worker, shutdown_workers
+from bo_desktop.shell.errors import ErrorReporter
+from bo_desktop.shell.features import discover_features
+from bo_desktop.shell.login_dialog import LoginAttempt, LoginDialog
+from bo_desktop.shell.main_window import MainWindow
+from bo_desktop.shell.session import SessionServices, cache_path, me_from_settings, new_api_client
+from bo_desktop.shell.theme import ThemeManager
+
+log = logging.getLogger(__name__)
+
+SANDBOX_DEMO_USER = "payments1"
+SMOKE_TEST_ENV = "BO_DESKTOP_SMOKE_TEST"  # auto sign-in, quit once the main window is shown
+
+
+@dataclass
+class Options:
+    sandbox: bool = False
+    server: str | None = None
+    players: int = 300
+    reset_layout: bool = False
+    smoke_test: bool = False
+    cache_dir: Path | None = None  # tests: keep caches in a temp dir
+
+
+class Application(QObject):
+    def __init__(
+        self,
+        qapp: QApplication,
+        options: Options,
+        *,
+        settings: Settings | None = None,
+        credentials: CredentialStore | None = None,
+        registry: DockRegistry | None = None,
+        log_file: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.qapp = qapp
+        self.options = options
+        self.settings = settings or Settings()
+        self._credentials = credentials
+        self.errors = ErrorReporter(log_file)
+        self.tasks = TaskRunner(self.errors.report)
+        self.theme = ThemeManager(qapp, self.settings.theme)
+        self.registry = (
+            registry if registry is not None else discover_features(report_error=self.errors.report)
+        )
+        self.sandbox: Any = None
+        self.services: SessionServices | None = None
+        self.window: MainWindow | None = None
+        self.login_dialog: LoginDialog | None = None
+        self._quit = asyncio.Event()
+
+    # -- life cycle ------------------------------------------------------------------------------
+
+    def request_quit(self) -> None:
+        """Close the window / stop waiting: called by the window, Ctrl+C and the smoke test."""
+        self._quit.set()
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        self.errors.install(loop)
+        try:
+            return await self._run()
+        finally:
+            await self.shutdown()
+            self.errors.uninstall(loop)
+
+    async def _run(self) -> int:
+        if self._credentials is None:
+            # Probing the keyring may talk to D-Bus: not on the Qt thread.
+            self._credentials = await run_in_worker(CredentialStore)
+        profile = await self._initial_profile()
+        if profile is None:
+            return 1
+        services = await self._resume_remembered(profile) if not self.options.sandbox else None
+        if services is None:
+            services = await self._sign_in(profile)
+        if services is None:
+            return 0  # the user cancelled the login dialog
+        self.services = services
+        self._show_main_window(services)
+        if self.options.smoke_test:
+            QTimer.singleShot(300, self.request_quit)
+        await self._quit.wait()
+        return 0
+
+    async def shutdown(self) -> None:
+        """Tear down in dependency order; every step is bounded so exit never hangs."""
+        if self.login_dialog is not None:
+            self.login_dialog.reject()
+        if self.window is not None:
+            self.window.closing.disconnect()
+            self.window.close()  # saves the layout
+            self.window.deleteLater()
+            self.window = None
+        if self.services is not None:
+            await self.services.close()
+            self.services = None
+        await self.tasks.shutdown()
+        if self.sandbox is not None:
+            sandbox, self.sandbox = self.sandbox, None
+            await run_in_worker(sandbox.stop)
+        shutdown_workers()
+        self.settings.sync()
+
+    # -- where to connect ------------------------------------------------------------------------
+
+    async def _initial_profile(self) -> ServerProfile | None:
+        if self.options.sandbox:
+            return await self._start_sandbox()
+        if self.options.server:
+            url = normalize_url(self.options.server)
+            known = next((p for p in self.settings.profiles() if p.normalized_url == url), None)
+            # Unknown server: assume production. A red banner by mistake is harmless; a blue one
+            # on a live platform is not.
+            return known or ServerProfile(
+                name=url.split("://")[-1], url=url, environment=Environment.PRODUCTION
+            )
+        last = self.settings.profile(self.settings.last_profile)
+        return last or ServerProfile(name="", url="", environment=Environment.PRODUCTION)
+
+    async def _start_sandbox(self) -> ServerProfile | None:
+        # Imported here: fastapi/uvicorn/the seed generator cost ~0.5 s and only --sandbox needs them.
+        from bo_desktop.sandbox.config import SandboxConfig
+        from bo_desktop.sandbox.server import SandboxServer
+
+        progress = QProgressDialog("Starting the sandbox platform…", "", 0, 0)
+        progress.setObjectName("sandboxProgress")
+        progress.setWindowTitle("bo-desktop")
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(0)
+        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+        progress.show()
+        try:
+            server = SandboxServer(SandboxConfig(port=0, players=self.options.players))
+            await run_in_worker(server.start)
+            self.sandbox = server
+            await self._wait_for_health(server.url)
+        finally:
+            progress.close()
+            progress.deleteLater()
+        log.info("sandbox platform running at %s", server.url)
+        return ServerProfile(name="Built-in sandbox", url=server.url, environment=Environment.SANDBOX)
+
+    async def _wait_for_health(self, url: str, timeout: float = 60.0) -> None:
+        api = new_api_client(url)
+        try:
+            deadline = asyncio.get_running_loop().time() + timeout
+            while True:
+                try:
+                    await api.health()
+                    return
+                except ApiError:
+                    if asyncio.get_running_loop().time() > deadline:
+                        raise
+                    await asyncio.sleep(0.1)
+        finally:
+            await api.aclose()
+
+    # -- signing in ------------------------------------------------------------------------------
+
+    async def _resume_remembered(self, profile: ServerProfile) -> SessionServices | None:
+        """Resume the last user's remembered session, online or (server unreachable) offline."""
+        assert self._credentials is not None
+        username = self.settings.last_username
+        if not profile.url or not username or not self.settings.remember_me(profile.url, username):
+            return None
+        token = await self._credentials.load_refresh_token_async(profile.url, username)
+        if not token:
+            return None
+        api = new_api_client(profile.url)
+        services = self._services(profile, username, api, remember=True)
+        try:
+            await api.resume(token)
+        except NetworkError:
+            return await self._start_offline(services, token)
+        except AuthError:
+            log.info("remembered sign-in for %s was refused; asking for the password", profile.url)
+            await self._credentials.forget_async(profile.url, username)
+            await services.close()
+            return None
+        except BaseException:
+            await services.close()
+            raise
+        await self._bring_online(services)
+        return services
+
+    async def _start_offline(self, services: SessionServices, token: str) -> SessionServices | None:
+        me = me_from_settings(self.settings, services.profile, services.username)
+        await services.cache.open()
+        if me is None or not services.cache.has_data:
+            await services.close()
+            return None  # nothing to show offline: let the login dialog explain the failure
+        services.offline_me = me
+        services.start_offline(token)
+        return services
+
+    async def _bring_online(self, services: SessionServices) -> None:
+        await services.cache.open()
+        await services.start_online()
+        if services.cache.has_data:
+            # Cached data is good enough to start with; refresh it while the user looks around.
+            self.tasks.start(services.sync_reference(), name="reference-sync")
+        else:
+            await services.sync_reference()
+
+    async def _sign_in(self, profile: ServerProfile) -> SessionServices | None:
+        assert self._credentials is not None
+        sandbox = self.options.sandbox
+        dialog = LoginDialog(
+            self.settings,
+            self.tasks,
+            self._authenticate,
+            remember_available=self._credentials.available,
+            remember_unavailable_reason=self._credentials.unavailable_reason,
+            preset_profile=profile if profile.url else None,
+            preset_username=SANDBOX_DEMO_USER if sandbox else "",
+            preset_password=self._sandbox_password() if sandbox else "",
+        )
+        dialog.setObjectName("loginDialog")
+        self.login_dialog = dialog
+        finished: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        dialog.finished.connect(lambda code: finished.done() or finished.set_result(code))
+        dialog.show()
+        dialog.raise_()
+        if self.options.smoke_test:
+            QTimer.singleShot(0, dialog.submit)
+        quit_wait = asyncio.ensure_future(self._quit.wait())
+        try:
+            await asyncio.wait([finished, quit_wait], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            quit_wait.cancel()
+            self.login_dialog = None
+        if not finished.done() or finished.result() != QDialog.DialogCode.Accepted:
+            dialog.deleteLater()
+            return None
+        services: SessionServices = dialog.result_value
+        dialog.deleteLater()
+        return services
+
+    async def _authenticate(self, attempt: LoginAttempt) -> SessionServices:
+        """The login dialog's sign-in step: everything that must succeed before the window opens."""
+        api = new_api_client(attempt.profile.url)
+        services = self._services(attempt.profile, attempt.username, api, remember=attempt.remember)
+        try:
+            await api.login(attempt.username, attempt.password)
+            await self._bring_online(services)
+        except BaseException:
+            await services.close()
+            raise
+        return services
+
+    def _services(
+        self, profile: ServerProfile, username: str, api: Any, *, remember: bool
+    ) -> SessionServices:
+        assert self._credentials is not None
+        return SessionServices(
+            profile=profile,
+            username=username,
+            api=api,
+            cache=ReferenceCache(cache_path(profile.url, self.options.cache_dir)),
+            settings=self.settings,
+            credentials=self._credentials,
+            tasks=self.tasks,
+            remember=remember,
+        )
+
+    def _sandbox_password(self) -> str:
+        from bo_desktop.sandbox.config import DEMO_STAFF_PASSWORD
+
+        return DEMO_STAFF_PASSWORD
+
+    # -- the window ------------------------------------------------------------------------------
+
+    def _show_main_window(self, services: SessionServices) -> None:
+        me: Me | None = services.api.me or services.offline_me
+        assert me is not None
+        session = SessionState(me, online=services.api.me is not None)
+        ctx = AppContext(
+            api=services.api,
+            cache=services.cache,
+            events=services.events,
+            tasks=self.tasks,
+            settings=self.settings,
+            server=services.profile,
+            session=session,
+        )
+        window = MainWindow(
+            ctx, self.registry, self.theme, self.errors.report, reset_layout=self.options.reset_layout
+        )
+        self.window = window
+        self.errors.set_parent_widget(window)
+        services.connection_changed.connect(window.set_connection_state)
+        services.rate_limit_wait.connect(lambda s: s > 0 and window.status.show_rate_limit_wait(s))
+        services.reference_synced.connect(window.status.set_reference_synced)
+        services.reconnected.connect(lambda m: self._on_reconnected(session, m))
+        services.session_lost.connect(ctx.notifier.error)
+        window.status.set_reference_synced(services.last_synced_at)
+        window.set_connection_state(ConnectionState.ONLINE if session.online else ConnectionState.OFFLINE)
+        if not session.online:
+            ctx.notifier.warning("Offline — showing cached data. Reconnecting by itself.", 0)
+        window.closing.connect(self.request_quit)
+        window.show()
+
+    def _on_reconnected(self, session: SessionState, me: Me) -> None:
+        session.me = me
+        session.online = True
+        if self.window is not None:
+            self.window.ctx.notifier.info("Back online.")
+
+
+def smoke_test_requested() -> bool:
+    return os.environ.get(SMOKE_TEST_ENV, "") not in ("", "0")

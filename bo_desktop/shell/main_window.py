@@ -1,0 +1,240 @@
+"""The main window: environment banner, home page, feature docks, menus and status bar.
+
+Docks come from the :class:`~bo_desktop.core.docks.DockRegistry`; one is built only when the
+signed-in user holds the spec's permission. Their objectNames are ``dock.<id>`` so
+``saveState``/``restoreState`` find them again; the layout is saved per user + server (a payments
+officer and a manager sharing a PC keep their own arrangements).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenuBar, QVBoxLayout, QWidget
+
+from bo_desktop.core.api.observers import ConnectionState
+from bo_desktop.core.context import AppContext
+from bo_desktop.core.docks import DockRegistry, DockSpec
+from bo_desktop.core.settings import ThemeOverride
+from bo_desktop.shell.banner import EnvironmentBanner
+from bo_desktop.shell.help_dialogs import AboutDialog, ShortcutsDialog
+from bo_desktop.shell.home import HomeView
+from bo_desktop.shell.status_bar import ShellStatusBar
+from bo_desktop.shell.theme import ThemeManager
+
+log = logging.getLogger(__name__)
+
+ErrorSink = Callable[[BaseException], None]
+
+
+class MainWindow(QMainWindow):
+    #: The user closed the window (after the layout was saved): the app shuts down.
+    closing = Signal()
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        registry: DockRegistry,
+        theme: ThemeManager,
+        report_error: ErrorSink,
+        *,
+        reset_layout: bool = False,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("MainWindow")
+        self.ctx = ctx
+        self._theme = theme
+        self._report_error = report_error
+        self.docks: dict[str, QDockWidget] = {}
+        self._dock_defaults: dict[str, bool] = {}
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+        )
+
+        # Banner under the menu bar, spanning the whole window (docks included), not just the
+        # central area, and not hideable from a toolbar context menu.
+        self.banner = EnvironmentBanner(ctx.server)
+        self.menu_bar = QMenuBar(objectName="menuBar")
+        top = QWidget(objectName="windowTop")
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(0)
+        top_layout.addWidget(self.menu_bar)
+        top_layout.addWidget(self.banner)
+        self.setMenuWidget(top)
+
+        allowed = registry.allowed(ctx.me.permissions)
+        self.home = HomeView(ctx.me, allowed)
+        self.home.open_panel_requested.connect(self.show_dock)
+        self.setCentralWidget(self.home)
+
+        self.status = ShellStatusBar(theme.colors)
+        self.setStatusBar(self.status)
+        self.status.set_user(ctx.me)
+        theme.changed.connect(lambda _dark: self.status.set_colors(theme.colors))
+        ctx.notifier.notified.connect(self.status.show_notification)
+        ctx.session.me_changed.connect(self.status.set_user)
+        ctx.requests.open_player.connect(lambda _player_id: self.show_dock("players"))
+
+        self._build_menus()
+        for spec in allowed:
+            self._add_dock(spec)
+        self._update_title()
+
+        # What "Reset layout" returns to: the registry's arrangement, before any saved state.
+        self.resize(1280, 800)
+        self._default_state: QByteArray = self.saveState()
+        if reset_layout:
+            ctx.settings.clear_window_layout(ctx.server.url, ctx.me.username)
+        self.restore_layout()
+
+    # -- docks -----------------------------------------------------------------------------------
+
+    def _add_dock(self, spec: DockSpec) -> None:
+        try:
+            widget = spec.factory(self.ctx)
+        except Exception as exc:
+            # One broken panel must not keep the back office from opening.
+            log.exception("panel %s failed to build", spec.id)
+            self._report_error(exc)
+            return
+        dock = QDockWidget(spec.title, self)
+        dock.setObjectName(spec.object_name)
+        dock.setWidget(widget)
+        self.addDockWidget(spec.area, dock)
+        dock.setVisible(spec.visible_by_default)
+        action = dock.toggleViewAction()
+        action.setObjectName(f"action.toggle.{spec.id}")
+        if spec.shortcut:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        self.view_menu.insertAction(self._view_separator, action)
+        self.docks[spec.id] = dock
+        self._dock_defaults[spec.id] = spec.visible_by_default
+
+    def show_dock(self, dock_id: str) -> None:
+        dock = self.docks.get(dock_id)
+        if dock is not None:
+            dock.show()
+            dock.raise_()
+            dock.widget().setFocus()
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def restore_layout(self) -> bool:
+        geometry, state = self.ctx.settings.window_layout(self.ctx.server.url, self.ctx.me.username)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        return state is not None and self.restoreState(state)
+
+    def save_layout(self) -> None:
+        self.ctx.settings.save_window_layout(
+            self.ctx.server.url, self.ctx.me.username, self.saveGeometry(), self.saveState()
+        )
+        self.ctx.settings.sync()
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        for spec_id, dock in self.docks.items():
+            dock.setFloating(False)
+            dock.setVisible(self._dock_defaults.get(spec_id, True))
+        self.ctx.settings.clear_window_layout(self.ctx.server.url, self.ctx.me.username)
+        self.ctx.notifier.info("Layout reset to the default arrangement.")
+
+    # -- menus -----------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menu_bar.addMenu("&File")
+        file_menu.setObjectName("menuFile")
+        self.quit_action = QAction("&Quit", self, objectName="action.quit")
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        self.view_menu = self.menu_bar.addMenu("&View")
+        self.view_menu.setObjectName("menuView")
+        self.home_action = QAction("&Home page", self, objectName="action.home")
+        self.home_action.setShortcut(QKeySequence("Ctrl+Home"))
+        self.home_action.triggered.connect(lambda: self.home.setFocus())
+        self.view_menu.addAction(self.home_action)
+        self.view_menu.addSeparator()
+        # Dock toggles are inserted above this separator as panels are added.
+        self._view_separator = self.view_menu.addSeparator()
+        self.reset_layout_action = QAction("&Reset layout", self, objectName="action.resetLayout")
+        self.reset_layout_action.triggered.connect(self.reset_layout)
+        self.view_menu.addAction(self.reset_layout_action)
+
+        theme_menu = self.view_menu.addMenu("&Appearance")
+        theme_menu.setObjectName("menuAppearance")
+        group = QActionGroup(self)
+        current = self.ctx.settings.theme
+        for value, label in (
+            (ThemeOverride.SYSTEM, "Follow &system"),
+            (ThemeOverride.LIGHT, "&Light"),
+            (ThemeOverride.DARK, "&Dark"),
+        ):
+            action = QAction(label, self, checkable=True, objectName=f"action.theme.{value.value}")
+            action.setChecked(value is current)
+            action.triggered.connect(lambda _=False, v=value: self._set_theme(v))
+            group.addAction(action)
+            theme_menu.addAction(action)
+
+        help_menu = self.menu_bar.addMenu("&Help")
+        help_menu.setObjectName("menuHelp")
+        self.shortcuts_action = QAction("&Keyboard shortcuts", self, objectName="action.shortcuts")
+        self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("Ctrl+?")])
+        self.shortcuts_action.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(self.shortcuts_action)
+        self.about_action = QAction("&About bo-desktop", self, objectName="action.about")
+        self.about_action.triggered.connect(self.show_about)
+        help_menu.addAction(self.about_action)
+
+    def _set_theme(self, value: ThemeOverride) -> None:
+        self.ctx.settings.theme = value
+        self._theme.set_override(value)
+
+    def all_actions(self) -> list[QAction]:
+        actions: list[QAction] = []
+        for menu_action in self.menu_bar.actions():
+            menu = menu_action.menu()
+            if menu is None:
+                continue
+            for action in menu.actions():
+                sub = action.menu()
+                actions.extend(sub.actions() if sub is not None else [action])
+        return actions
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(self.all_actions(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    # -- state -----------------------------------------------------------------------------------
+
+    def set_connection_state(self, state: ConnectionState) -> None:
+        self.status.set_connection_state(state)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        env = self.ctx.server.environment.value.upper()
+        offline = "" if self.status.connection_state is not ConnectionState.OFFLINE else " (offline)"
+        self.setWindowTitle(
+            f"bo-desktop — {self.ctx.server.name} [{env}]{offline} — {self.ctx.me.display_name}"
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        event.accept()
+        self.closing.emit()

@@ -1,0 +1,211 @@
+"""One signed-in session's services and their life cycle: sign-in, cache, live events, reconnect.
+
+:class:`SessionServices` is what the composition root builds after a successful sign-in (or an
+offline start) and tears down at exit. It wires the API client's observers to Qt signals, keeps
+the remembered refresh token in the keyring up to date as the server rotates it, and, after an
+offline start, polls ``/health`` with backoff until the server is back, then resumes the session
+by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import random
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QObject, Signal
+
+from bo_desktop import APP_NAME, ORG_NAME, __version__
+from bo_desktop.contract.auth import Me
+from bo_desktop.core.api.client import ApiClient
+from bo_desktop.core.api.errors import ApiError, AuthError, NetworkError
+from bo_desktop.core.api.observers import ConnectionState
+from bo_desktop.core.api.sse import EventStream
+from bo_desktop.core.cache import ReferenceCache
+from bo_desktop.core.credentials import CredentialStore
+from bo_desktop.core.events import EventHub
+from bo_desktop.core.settings import ServerProfile, Settings, normalize_url
+from bo_desktop.core.tasks import TaskRunner
+from bo_desktop.shell.logs import SCRUBBER
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"bo-desktop/{__version__}"
+RECONNECT_DELAYS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # then 30 s forever
+
+
+def cache_path(server_url: str, base: Path | None = None) -> Path:
+    """Reference cache file of a server: one SQLite file per server URL in the user cache dir."""
+    base = base or Path(platformdirs.user_cache_dir(APP_NAME, ORG_NAME))
+    digest = hashlib.sha256(normalize_url(server_url).encode()).hexdigest()[:16]
+    return base / "servers" / digest / "reference.sqlite3"
+
+
+def new_api_client(url: str) -> ApiClient:
+    return ApiClient(url, user_agent=USER_AGENT)
+
+
+class SessionServices(QObject):
+    """API client, reference cache, event hub and the event stream of one session."""
+
+    connection_changed = Signal(object)  # ConnectionState
+    rate_limit_wait = Signal(float)  # seconds being waited; 0.0 when done
+    reference_synced = Signal(object)  # datetime | None
+    #: Online again after an offline start (``me`` refreshed from the server).
+    reconnected = Signal(object)  # Me
+    #: The remembered sign-in was refused after reconnecting: the user must sign in again.
+    session_lost = Signal(str)
+
+    def __init__(
+        self,
+        *,
+        profile: ServerProfile,
+        username: str,
+        api: ApiClient,
+        cache: ReferenceCache,
+        settings: Settings,
+        credentials: CredentialStore,
+        tasks: TaskRunner,
+        remember: bool,
+    ) -> None:
+        super().__init__()
+        self.profile = profile
+        self.username = username
+        self.api = api
+        self.cache = cache
+        self.events = EventHub()
+        self._settings = settings
+        self._credentials = credentials
+        self._tasks = tasks
+        self._remember = remember and credentials.available
+        self._stream: EventStream | None = None
+        self._stream_task: asyncio.Task[None] | None = None
+        self._reconnect_task: asyncio.Task[None] | None = None
+        self._token_to_save: str | None = None
+        self._token_saver: asyncio.Task[None] | None = None
+        self._closed = False
+        #: The profile saved at the last sign-in, used while offline (no /me to ask).
+        self.offline_me: Me | None = None
+        api.connection_observers.add(self._on_connection)
+        api.rate_limit_observers.add(self.rate_limit_wait.emit)
+        api.on_refresh_token_changed = self._on_refresh_token
+        if api.refresh_token:
+            self._on_refresh_token(api.refresh_token)
+
+    # -- keyring ---------------------------------------------------------------------------------
+
+    def _on_refresh_token(self, token: str | None) -> None:
+        SCRUBBER.add_secret(token)
+        if not self._remember or token is None or self._closed:
+            return
+        # The server rotates the token on every refresh: always store the newest, one write at a
+        # time, so a slow keyring can never leave an older token behind a newer one.
+        self._token_to_save = token
+        if self._token_saver is None or self._token_saver.done():
+            self._token_saver = self._tasks.start(self._save_tokens(), name="keyring-save")
+
+    async def _save_tokens(self) -> None:
+        saved: str | None = None
+        while self._token_to_save is not None and self._token_to_save != saved:
+            saved = self._token_to_save
+            await self._credentials.save_refresh_token_async(self.profile.url, self.username, saved)
+
+    # -- start -----------------------------------------------------------------------------------
+
+    async def start_online(self) -> None:
+        """After sign-in: save the profile for offline starts, sync reference data, start events."""
+        me = self.api.me
+        if me is not None:
+            self._settings.save_last_me(self.profile.url, self.username, me.model_dump(mode="json"))
+            self._settings.set_remember_me(self.profile.url, self.username, self._remember)
+        if not self._remember:
+            await self._credentials.forget_async(self.profile.url, self.username)
+        self._start_stream()
+        self.connection_changed.emit(ConnectionState.ONLINE)
+
+    async def sync_reference(self) -> None:
+        await self.cache.sync(self.api)
+        self.reference_synced.emit(self.last_synced_at)
+
+    @property
+    def last_synced_at(self) -> datetime | None:
+        return self.cache.last_synced_at
+
+    def start_offline(self, refresh_token: str) -> None:
+        """Offline start: keep polling ``/health``; when the server answers, resume the session."""
+        self.connection_changed.emit(ConnectionState.OFFLINE)
+        self._reconnect_task = self._tasks.start(self._reconnect(refresh_token), name="reconnect")
+
+    async def _reconnect(self, refresh_token: str) -> None:
+        attempt = 0
+        while True:
+            base = RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS) - 1)]
+            # Jitter so a hundred desks do not hammer a recovering server in lock-step.
+            await asyncio.sleep(base * (0.75 + random.random() * 0.5))
+            attempt += 1
+            try:
+                await self.api.health()
+            except NetworkError:
+                continue
+            except ApiError as exc:  # up but unhealthy (503...): keep waiting
+                log.info("server answered /health with %s", exc.status)
+                continue
+            try:
+                me = await self.api.resume(refresh_token)
+            except AuthError:
+                await self._credentials.forget_async(self.profile.url, self.username)
+                self.session_lost.emit("Your saved sign-in is no longer valid. Please sign in again.")
+                return
+            except NetworkError:
+                continue
+            log.info("reconnected to %s after %d attempt(s)", self.profile.url, attempt)
+            self.reconnected.emit(me)
+            await self.start_online()
+            await self.sync_reference()
+            return
+
+    def _start_stream(self) -> None:
+        if self._stream_task is not None and not self._stream_task.done():
+            return
+        self._stream = EventStream(self.api, self.events.publish)
+        self._stream_task = self._tasks.start(self._stream.run(), name="event-stream")
+
+    def _on_connection(self, state: ConnectionState) -> None:
+        if not self._closed:
+            self.connection_changed.emit(state)
+
+    # -- stop ------------------------------------------------------------------------------------
+
+    async def close(self, *, logout: bool = False) -> None:
+        """Stop the event stream and reconnect loop, flush the keyring, close the client."""
+        self._closed = True
+        for task in (self._stream_task, self._reconnect_task):
+            if task is not None and not task.done():
+                task.cancel()
+        pending = [t for t in (self._stream_task, self._reconnect_task, self._token_saver) if t is not None]
+        if pending:
+            await asyncio.wait(pending, timeout=5)
+        if logout:
+            await self.api.logout()
+        self.api.connection_observers.remove(self._on_connection)
+        self.api.on_refresh_token_changed = None
+        await self.api.aclose()
+        close = getattr(self.cache, "close", None)
+        if close is not None:
+            result = close()
+            if asyncio.iscoroutine(result):
+                await result
+
+
+def me_from_settings(settings: Settings, profile: ServerProfile, username: str) -> Me | None:
+    raw = settings.last_me(profile.url, username)
+    if raw is None:
+        return None
+    try:
+        return Me.model_validate(raw)
+    except ValueError:
+        return None
