@@ -1,0 +1,76 @@
+"""Async client of the platform API v1 (httpx on the qasync loop).
+
+Public interface (Qt-free):
+
+- :class:`ApiClient` — session (login / resume / logout, rotating refresh token reported through
+  ``on_refresh_token_changed``), typed calls (``get``, ``get_list``, ``get_page``, ``paginate``,
+  ``send``, ``get_versioned``, ``reference``, ``health``), connection-state and rate-limit
+  observers.
+- :class:`EventStream` — the ``GET /events`` consumer (SSE) with reconnect and Last-Event-ID.
+- the :mod:`.errors` hierarchy, all rooted at :class:`ApiError` with a ``user_message``.
+- :class:`ConnectionState`, :class:`RetryPolicy`.
+
+Additions to the interface agreed in the brief (nothing renamed):
+
+- ``ApiClient.get_list(path, model)`` for endpoints answering a bare JSON array
+  (``/players/{id}/kyc``, ``/players/{id}/limits``).
+- ``ApiClient(..., retry=RetryPolicy(...))`` to tune retry bounds (tests use short delays).
+- ``ApiClient.connection_state``, ``.connection_observers`` and ``.rate_limit_observers``
+  (:class:`Observers`: ``.add(cb)`` / ``.remove(cb)``); the rate-limit observers get the number of
+  seconds about to be waited, then ``0.0`` when the wait is over.
+- ``ApiClient.refresh_count`` (successful refreshes).
+- Errors: :class:`ConnectionLost` (connection dropped mid-answer) and
+  :class:`UnexpectedResponse` (a 2xx body that does not match the contract); the transport
+  errors share the base :class:`NetworkError` (``status == 0``).
+"""
+
+from .client import ApiClient
+from .errors import (
+    ApiError,
+    AuthError,
+    Conflict,
+    ConnectionLost,
+    Forbidden,
+    InvalidCredentials,
+    NetworkError,
+    NotFound,
+    Offline,
+    PreconditionFailed,
+    PreconditionRequired,
+    RateLimited,
+    RequestTimeout,
+    ServerError,
+    SessionExpired,
+    TlsError,
+    UnexpectedResponse,
+    ValidationFailed,
+)
+from .observers import ConnectionState, Observers
+from .retry import RetryPolicy
+from .sse import EventStream
+
+__all__ = [
+    "ApiClient",
+    "ApiError",
+    "AuthError",
+    "Conflict",
+    "ConnectionLost",
+    "ConnectionState",
+    "EventStream",
+    "Forbidden",
+    "InvalidCredentials",
+    "NetworkError",
+    "NotFound",
+    "Observers",
+    "Offline",
+    "PreconditionFailed",
+    "PreconditionRequired",
+    "RateLimited",
+    "RequestTimeout",
+    "RetryPolicy",
+    "ServerError",
+    "SessionExpired",
+    "TlsError",
+    "UnexpectedResponse",
+    "ValidationFailed",
+]
