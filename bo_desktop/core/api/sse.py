@@ -69,7 +69,9 @@ class EventStream:
         self._base_delay = base_delay
         self._max_delay = max_delay
         self._state: ConnectionState | None = None
+        self._retry_ms: int | None = None  # the server's "retry:" hint, kept across connections
         self.connects = 0  # successful connections; >1 means it resumed at least once
+        self._lines = 0  # lines read over all connections (comments included)
 
     @property
     def last_event_id(self) -> int | None:
@@ -85,9 +87,9 @@ class EventStream:
         failures = 0
         while True:
             parser = SseParser()
-            delivered = False
+            lines_before = self._lines
             try:
-                delivered = await self._consume(parser)
+                await self._consume(parser)
                 log.info("event stream ended by the server; reconnecting")
                 self._set_state(ConnectionState.RECONNECTING)
             except _FATAL:
@@ -95,7 +97,7 @@ class EventStream:
                 raise
             except RateLimited as exc:
                 self._set_state(ConnectionState.RECONNECTING)
-                await asyncio.sleep(exc.retry_after or self._backoff(failures, parser))
+                await asyncio.sleep(exc.retry_after or self._backoff(failures))
                 failures += 1
                 continue
             except (NetworkError, ServerError, UnexpectedResponse, httpx.TransportError) as exc:
@@ -105,20 +107,22 @@ class EventStream:
                 self._set_state(ConnectionState.RECONNECTING if connected else ConnectionState.OFFLINE)
                 if not isinstance(exc, ApiError):
                     self._client.note_connection_failure(reconnecting=True)
+            finally:
+                self._retry_ms = parser.retry_ms if parser.retry_ms is not None else self._retry_ms
             # A stream that delivered something was healthy: start the backoff over.
-            failures = 0 if delivered else failures + 1
-            await asyncio.sleep(self._backoff(failures, parser))
+            failures = 0 if self._lines > lines_before else failures + 1
+            await asyncio.sleep(self._backoff(failures))
 
-    def _backoff(self, failures: int, parser: SseParser) -> float:
-        base = parser.retry_ms / 1000 if parser.retry_ms is not None else self._base_delay
+    def _backoff(self, failures: int) -> float:
+        """Full jitter over an exponential cap whose base is the server's ``retry:`` hint."""
+        base = self._retry_ms / 1000 if self._retry_ms is not None else self._base_delay
         return random.random() * min(self._max_delay, base * (2**failures))
 
-    async def _consume(self, parser: SseParser) -> bool:
-        """One connection: returns whether anything arrived before the server closed it."""
+    async def _consume(self, parser: SseParser) -> None:
+        """One connection, until the server closes it or it fails."""
         headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
         if self._last_event_id is not None:
             headers["Last-Event-ID"] = str(self._last_event_id)
-        delivered = False
         async with self._client.open_stream("events", headers=headers, timeout=self._timeout) as response:
             content_type = response.headers.get("content-type", "")
             if not content_type.startswith("text/event-stream"):
@@ -127,11 +131,10 @@ class EventStream:
             self.connects += 1
             self._set_state(ConnectionState.ONLINE)
             async for line in response.aiter_lines():
-                delivered = True
+                self._lines += 1
                 message = parser.feed_line(line)
                 if message is not None:
                     self._dispatch(message)
-        return delivered
 
     def _dispatch(self, message: SseMessage) -> None:
         try:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pydantic import ValidationError
 
@@ -38,6 +38,8 @@ from .keys import item_key, label_field
 from .store import CacheStore, StoredDataset
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T", bound=ContractModel)
 
 ALL_DATASETS: tuple[ReferenceDataset, ...] = tuple(ReferenceDataset)
 
@@ -216,6 +218,10 @@ class ReferenceCache:
     def items(self, dataset: ReferenceDataset | str) -> list[ContractModel]:
         """Every item of ``dataset``, ordered by label."""
         return list(self._data.get(ReferenceDataset(dataset), _EMPTY).ordered)
+
+    def items_as(self, dataset: ReferenceDataset | str, model: type[T]) -> list[T]:
+        """:meth:`items` typed as ``model`` (e.g. ``items_as("games", Game)``)."""
+        return [item for item in self.items(dataset) if isinstance(item, model)]
 
     def get(self, dataset: ReferenceDataset | str, key: str) -> ContractModel | None:
         """One item by its key (``code`` or ``id``; reason codes: ``applies_to/code``)."""
