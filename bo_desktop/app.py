@@ -236,7 +236,7 @@ class Application(QObject):
             # Cached data is good enough to start with; refresh it while the user looks around.
             self.tasks.start(services.sync_reference(), name="reference-sync")
         else:
-            await services.sync_reference()
+            await services.sync_reference(quiet=False)  # nothing to show without it
 
     async def _sign_in(self, profile: ServerProfile) -> SessionServices | None:
         assert self._credentials is not None
@@ -329,6 +329,7 @@ class Application(QObject):
         services.reference_synced.connect(window.status.set_reference_synced)
         services.reconnected.connect(lambda m: self._on_reconnected(session, m))
         services.session_lost.connect(ctx.notifier.error)
+        services.reference_sync_failed.connect(ctx.notifier.warning)
         window.status.set_reference_synced(services.last_synced_at)
         window.set_connection_state(ConnectionState.ONLINE if session.online else ConnectionState.OFFLINE)
         if not session.online:

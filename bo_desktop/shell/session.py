@@ -21,13 +21,14 @@ from PySide6.QtCore import QObject, Signal
 
 from bo_desktop import APP_NAME, ORG_NAME, __version__
 from bo_desktop.contract.auth import Me
+from bo_desktop.contract.events import EventType, ServerEvent
 from bo_desktop.core.api.client import ApiClient
 from bo_desktop.core.api.errors import ApiError, AuthError, NetworkError
 from bo_desktop.core.api.observers import ConnectionState
 from bo_desktop.core.api.sse import EventStream
 from bo_desktop.core.cache import ReferenceCache
 from bo_desktop.core.credentials import CredentialStore
-from bo_desktop.core.events import EventHub
+from bo_desktop.core.events import EventHub, Subscription
 from bo_desktop.core.settings import ServerProfile, Settings, normalize_url
 from bo_desktop.core.tasks import TaskRunner
 from bo_desktop.shell.logs import SCRUBBER
@@ -55,6 +56,7 @@ class SessionServices(QObject):
     connection_changed = Signal(object)  # ConnectionState
     rate_limit_wait = Signal(float)  # seconds being waited; 0.0 when done
     reference_synced = Signal(object)  # datetime | None
+    reference_sync_failed = Signal(str)  # readable reason
     #: Online again after an offline start (``me`` refreshed from the server).
     reconnected = Signal(object)  # Me
     #: The remembered sign-in was refused after reconnecting: the user must sign in again.
@@ -88,6 +90,7 @@ class SessionServices(QObject):
         self._token_to_save: str | None = None
         self._token_saver: asyncio.Task[None] | None = None
         self._closed = False
+        self._reference_subscription: Subscription | None = None
         #: The profile saved at the last sign-in, used while offline (no /me to ask).
         self.offline_me: Me | None = None
         api.connection_observers.add(self._on_connection)
@@ -127,8 +130,20 @@ class SessionServices(QObject):
         self._start_stream()
         self.connection_changed.emit(ConnectionState.ONLINE)
 
-    async def sync_reference(self) -> None:
-        await self.cache.sync(self.api)
+    async def sync_reference(self, *, quiet: bool = True) -> None:
+        """Sync every reference dataset. ``quiet``: a failure is a status message, not an error
+        (the cached data stays usable and the next sync or event will catch up)."""
+        try:
+            result = await self.cache.sync(self.api)
+        except ApiError as exc:
+            if not quiet:
+                raise
+            log.warning("reference sync failed: %s", type(exc).__name__)
+            self.reference_sync_failed.emit(exc.user_message)
+            return
+        if not result.ok:
+            names = ", ".join(sorted(str(d) for d in result.failed))
+            self.reference_sync_failed.emit(f"Some reference data could not be refreshed ({names}).")
         self.reference_synced.emit(self.last_synced_at)
 
     @property
@@ -171,8 +186,22 @@ class SessionServices(QObject):
     def _start_stream(self) -> None:
         if self._stream_task is not None and not self._stream_task.done():
             return
+        if self._reference_subscription is None:
+            self._reference_subscription = self.events.subscribe(
+                EventType.REFERENCE_UPDATED.value, self._on_reference_updated, owner=self
+            )
         self._stream = EventStream(self.api, self.events.publish)
         self._stream_task = self._tasks.start(self._stream.run(), name="event-stream")
+
+    def _on_reference_updated(self, event: ServerEvent) -> None:
+        dataset = event.data.get("dataset")
+        if isinstance(dataset, str):
+            # Latest wins per dataset: a burst of edits to one list costs one download.
+            self._tasks.latest(self, f"reference:{dataset}", self._sync_dataset(dataset))
+
+    async def _sync_dataset(self, dataset: str) -> None:
+        await self.cache.sync_dataset(self.api, dataset)
+        self.reference_synced.emit(self.last_synced_at)
 
     def _on_connection(self, state: ConnectionState) -> None:
         if not self._closed:
@@ -194,11 +223,7 @@ class SessionServices(QObject):
         self.api.connection_observers.remove(self._on_connection)
         self.api.on_refresh_token_changed = None
         await self.api.aclose()
-        close = getattr(self.cache, "close", None)
-        if close is not None:
-            result = close()
-            if asyncio.iscoroutine(result):
-                await result
+        await self.cache.close()
 
 
 def me_from_settings(settings: Settings, profile: ServerProfile, username: str) -> Me | None:
