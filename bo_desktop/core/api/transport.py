@@ -30,7 +30,7 @@ from bo_desktop.contract.auth import RefreshRequest, TokenPair
 from .errors import RateLimited, TlsError, error_from_response, error_from_transport, parse_retry_after
 from .observers import ConnectionState, Observers
 from .params import QueryParams, encode_params
-from .parsing import parse_model, to_json
+from .parsing import parse_model, to_json, unexpected
 from .retry import RetryPolicy
 from .session import TokenSession
 
@@ -204,8 +204,11 @@ class Transport:
             self.note_online()
             status = response.status_code
             log.debug("%s %s -> %d (%.0f ms)", method, path, status, (time.monotonic() - started) * 1000)
-            if status < 400:  # 304 included: reference() handles it
+            if status < 300 or status == httpx.codes.NOT_MODIFIED:
                 return response
+            if status < 400:
+                # Redirects are not part of the API (and are not followed, see __init__).
+                raise unexpected(response, f"unexpected redirect ({status})")
 
             if status == 401 and authenticated and self._may_refresh(response, refreshed):
                 await self.session.refresh_after(token)
