@@ -66,7 +66,7 @@ def needs_four_eyes(row: WithdrawalRow, config: SandboxConfig) -> bool:
 
 
 def staff_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(sa.select(Staff.id, Staff.display_name)).tuples().all())
+    return {staff_id: name for staff_id, name in session.execute(sa.select(Staff.id, Staff.display_name))}
 
 
 def withdrawal_models(
@@ -189,7 +189,7 @@ def count_withdrawals(
         sa.select(W.status, sa.func.count())
         .where(W.status.in_([s.value for s in open_statuses]))
         .group_by(W.status)
-    ).tuples()
+    )
     for status_value, count in rows:
         counts[WithdrawalStatus(status_value)] = count
     return WithdrawalCounts(counts=counts)
