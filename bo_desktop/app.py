@@ -254,12 +254,12 @@ class Application(QObject):
         dialog.setObjectName("loginDialog")
         self.login_dialog = dialog
         finished: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        dialog.finished.connect(lambda code: finished.done() or finished.set_result(code))
+        dialog.finished.connect(lambda code: None if finished.done() else finished.set_result(code))
         dialog.show()
         dialog.raise_()
         if self.options.smoke_test:
             QTimer.singleShot(0, dialog.submit)
-        quit_wait = asyncio.ensure_future(self._quit.wait())
+        quit_wait: asyncio.Future[Any] = asyncio.ensure_future(self._quit.wait())
         try:
             await asyncio.wait([finished, quit_wait], return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -325,7 +325,7 @@ class Application(QObject):
         self.window = window
         self.errors.set_parent_widget(window)
         services.connection_changed.connect(window.set_connection_state)
-        services.rate_limit_wait.connect(lambda s: s > 0 and window.status.show_rate_limit_wait(s))
+        services.rate_limit_wait.connect(window.status.show_rate_limit_wait)
         services.reference_synced.connect(window.status.set_reference_synced)
         services.reconnected.connect(lambda m: self._on_reconnected(session, m))
         services.session_lost.connect(ctx.notifier.error)

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from bo_desktop.core.settings import Environment, ServerProfile
+from bo_desktop.widgets.naming import named
 
 # background, text: all pass WCAG AA contrast for bold text.
 BANNER_STYLE: dict[Environment, tuple[str, str, str]] = {
@@ -28,9 +29,9 @@ class EnvironmentBanner(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         background, foreground, text = BANNER_STYLE[profile.environment]
         self.environment = profile.environment
-        self.title_label = QLabel(text, objectName="environmentBannerTitle")
+        self.title_label = named(QLabel(text), "environmentBannerTitle")
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.server_label = QLabel(f"{profile.name} · {profile.url}", objectName="environmentBannerServer")
+        self.server_label = named(QLabel(f"{profile.name} · {profile.url}"), "environmentBannerServer")
         self.server_label.setTextFormat(Qt.TextFormat.PlainText)
         self.server_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.server_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from bo_desktop.core.api.errors import ApiError
 from bo_desktop.shell.logs import SCRUBBER
+from bo_desktop.widgets.naming import named
 
 log = logging.getLogger("bo_desktop.errors")
 
@@ -69,13 +70,13 @@ class ErrorDialog(QDialog):
         icon = QLabel()
         icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(40, 40))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.message_label = QLabel(objectName="errorMessage")
+        self.message_label = named(QLabel(), "errorMessage")
         self.message_label.setTextFormat(Qt.TextFormat.PlainText)  # may quote server/player text
         self.message_label.setWordWrap(True)
         self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         hint = "The details were written to the log file"
         hint += f":\n{log_file}" if log_file else "."
-        self.hint_label = QLabel(hint, objectName="errorHint")
+        self.hint_label = named(QLabel(hint), "errorHint")
         self.hint_label.setTextFormat(Qt.TextFormat.PlainText)
         self.hint_label.setWordWrap(True)
         self.hint_label.setEnabled(False)  # dimmed: secondary information
@@ -87,17 +88,17 @@ class ErrorDialog(QDialog):
         text_column.addWidget(self.hint_label)
         top.addLayout(text_column, 1)
 
-        self.details = QPlainTextEdit(objectName="errorDetails")
+        self.details = named(QPlainTextEdit(), "errorDetails")
         self.details.setReadOnly(True)
         self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.details.setMinimumHeight(180)
         self.details.hide()
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.details_button = QPushButton("Show details", objectName="errorShowDetails")
+        self.details_button = named(QPushButton("Show details"), "errorShowDetails")
         self.details_button.setCheckable(True)
         self.details_button.toggled.connect(self._toggle_details)
-        self.copy_button = QPushButton("Copy details", objectName="errorCopyDetails")
+        self.copy_button = named(QPushButton("Copy details"), "errorCopyDetails")
         self.copy_button.clicked.connect(self.copy_details)
         buttons.addButton(self.details_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)

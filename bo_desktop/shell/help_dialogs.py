@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from bo_desktop import __version__
+from bo_desktop.widgets.naming import named
 
 
 def shortcut_rows(actions: Iterable[QAction]) -> list[tuple[str, str]]:
@@ -49,7 +50,7 @@ class ShortcutsDialog(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         rows = shortcut_rows(actions)
         # A small fixed list: QTableWidget is the right tool here (big data uses models).
-        self.table = QTableWidget(len(rows), 2, objectName="shortcutsTable")
+        self.table = named(QTableWidget(len(rows), 2), "shortcutsTable")
         self.table.setHorizontalHeaderLabels(["Action", "Shortcut"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -75,7 +76,7 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("aboutDialog")
         self.setWindowTitle("About bo-desktop")
-        title = QLabel(f"bo-desktop {__version__}", objectName="aboutTitle")
+        title = named(QLabel(f"bo-desktop {__version__}"), "aboutTitle")
         title.setTextFormat(Qt.TextFormat.PlainText)
         font = title.font()
         font.setPointSize(font.pointSize() + 4)
@@ -85,8 +86,8 @@ class AboutDialog(QDialog):
             "Back-office client for online-casino operators: players, payments, disputes, "
             "compliance and live reporting.\n\n"
             f"Python {platform.python_version()} · Qt {qVersion()} · PySide6 {pyside_version}",
-            objectName="aboutBody",
         )
+        body.setObjectName("aboutBody")
         body.setTextFormat(Qt.TextFormat.PlainText)
         body.setWordWrap(True)
         body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from bo_desktop.contract.auth import Me
 from bo_desktop.contract.enums import Permission
 from bo_desktop.core.docks import DockSpec
+from bo_desktop.widgets.naming import named
 
 # What each permission means to the person holding it, in their words. Ordered as shown.
 CAPABILITIES: list[tuple[Permission, str]] = [
@@ -73,7 +74,7 @@ class HomeView(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
 
-        body = QWidget(objectName="homeBody")
+        body = named(QWidget(), "homeBody")
         column = QVBoxLayout(body)
         column.setContentsMargins(40, 32, 40, 32)
         column.setSpacing(10)
@@ -82,7 +83,7 @@ class HomeView(QScrollArea):
         greeting.setObjectName("homeGreeting")
         column.addWidget(greeting)
         roles = ", ".join(role.value.capitalize() for role in me.roles) or "no role"
-        subtitle = QLabel(f"Signed in as {me.username} · role: {roles}", objectName="homeSubtitle")
+        subtitle = named(QLabel(f"Signed in as {me.username} · role: {roles}"), "homeSubtitle")
         subtitle.setTextFormat(Qt.TextFormat.PlainText)
         subtitle.setEnabled(False)
         column.addWidget(subtitle)
@@ -104,7 +105,7 @@ class HomeView(QScrollArea):
             grid = QGridLayout()
             grid.setHorizontalSpacing(12)
             for row, spec in enumerate(panels):
-                button = QPushButton(spec.title, objectName=f"homeOpen.{spec.id}")
+                button = named(QPushButton(spec.title), f"homeOpen.{spec.id}")
                 button.clicked.connect(
                     lambda _=False, dock_id=spec.id: self.open_panel_requested.emit(dock_id)
                 )
@@ -123,7 +124,7 @@ class HomeView(QScrollArea):
                 "No panels are installed for your role in this version yet. "
                 "Panels appear here and in the View menu as features are added."
             )
-        self.panels_hint = QLabel(hint, objectName="homePanelsHint")
+        self.panels_hint = named(QLabel(hint), "homePanelsHint")
         self.panels_hint.setTextFormat(Qt.TextFormat.PlainText)
         self.panels_hint.setWordWrap(True)
         self.panels_hint.setEnabled(False)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenuBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMenuBar, QVBoxLayout, QWidget
 
 from bo_desktop.core.api.observers import ConnectionState
 from bo_desktop.core.context import AppContext
@@ -24,6 +24,7 @@ from bo_desktop.shell.help_dialogs import AboutDialog, ShortcutsDialog
 from bo_desktop.shell.home import HomeView
 from bo_desktop.shell.status_bar import ShellStatusBar
 from bo_desktop.shell.theme import ThemeManager
+from bo_desktop.widgets.naming import named
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,8 @@ class MainWindow(QMainWindow):
         # Banner under the menu bar, spanning the whole window (docks included), not just the
         # central area, and not hideable from a toolbar context menu.
         self.banner = EnvironmentBanner(ctx.server)
-        self.menu_bar = QMenuBar(objectName="menuBar")
-        top = QWidget(objectName="windowTop")
+        self.menu_bar = named(QMenuBar(), "menuBar")
+        top = named(QWidget(), "windowTop")
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.setSpacing(0)
@@ -150,7 +151,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menu_bar.addMenu("&File")
         file_menu.setObjectName("menuFile")
-        self.quit_action = QAction("&Quit", self, objectName="action.quit")
+        self.quit_action = named(QAction("&Quit", self), "action.quit")
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action.triggered.connect(self.close)
@@ -158,14 +159,14 @@ class MainWindow(QMainWindow):
 
         self.view_menu = self.menu_bar.addMenu("&View")
         self.view_menu.setObjectName("menuView")
-        self.home_action = QAction("&Home page", self, objectName="action.home")
+        self.home_action = named(QAction("&Home page", self), "action.home")
         self.home_action.setShortcut(QKeySequence("Ctrl+Home"))
         self.home_action.triggered.connect(lambda: self.home.setFocus())
         self.view_menu.addAction(self.home_action)
         self.view_menu.addSeparator()
         # Dock toggles are inserted above this separator as panels are added.
         self._view_separator = self.view_menu.addSeparator()
-        self.reset_layout_action = QAction("&Reset layout", self, objectName="action.resetLayout")
+        self.reset_layout_action = named(QAction("&Reset layout", self), "action.resetLayout")
         self.reset_layout_action.triggered.connect(self.reset_layout)
         self.view_menu.addAction(self.reset_layout_action)
 
@@ -178,7 +179,7 @@ class MainWindow(QMainWindow):
             (ThemeOverride.LIGHT, "&Light"),
             (ThemeOverride.DARK, "&Dark"),
         ):
-            action = QAction(label, self, checkable=True, objectName=f"action.theme.{value.value}")
+            action = named(QAction(label, self, checkable=True), f"action.theme.{value.value}")
             action.setChecked(value is current)
             action.triggered.connect(lambda _=False, v=value: self._set_theme(v))
             group.addAction(action)
@@ -186,11 +187,11 @@ class MainWindow(QMainWindow):
 
         help_menu = self.menu_bar.addMenu("&Help")
         help_menu.setObjectName("menuHelp")
-        self.shortcuts_action = QAction("&Keyboard shortcuts", self, objectName="action.shortcuts")
+        self.shortcuts_action = named(QAction("&Keyboard shortcuts", self), "action.shortcuts")
         self.shortcuts_action.setShortcuts([QKeySequence("F1"), QKeySequence("Ctrl+?")])
         self.shortcuts_action.triggered.connect(self.show_shortcuts)
         help_menu.addAction(self.shortcuts_action)
-        self.about_action = QAction("&About bo-desktop", self, objectName="action.about")
+        self.about_action = named(QAction("&About bo-desktop", self), "action.about")
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
 
@@ -202,11 +203,11 @@ class MainWindow(QMainWindow):
         actions: list[QAction] = []
         for menu_action in self.menu_bar.actions():
             menu = menu_action.menu()
-            if menu is None:
+            if not isinstance(menu, QMenu):
                 continue
             for action in menu.actions():
                 sub = action.menu()
-                actions.extend(sub.actions() if sub is not None else [action])
+                actions.extend(sub.actions() if isinstance(sub, QMenu) else [action])
         return actions
 
     def show_shortcuts(self) -> ShortcutsDialog:

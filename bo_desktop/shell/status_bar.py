@@ -15,6 +15,7 @@ from bo_desktop.contract.auth import Me
 from bo_desktop.core.api.observers import ConnectionState
 from bo_desktop.core.context import Notification, NotificationLevel
 from bo_desktop.shell.theme import SemanticColors
+from bo_desktop.widgets.naming import named
 
 CONNECTION_TEXT = {
     ConnectionState.ONLINE: "Online",
@@ -37,7 +38,7 @@ def describe_age(when: datetime | None, now: datetime | None = None) -> str:
 
 
 def _plain_label(object_name: str) -> QLabel:
-    label = QLabel(objectName=object_name)
+    label = named(QLabel(), object_name)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setContentsMargins(8, 0, 8, 0)
     return label
@@ -106,7 +107,10 @@ class ShellStatusBar(QStatusBar):
         self._refresh_sync_label()
 
     def show_rate_limit_wait(self, seconds: float) -> None:
-        """The server asked us to slow down; say so for as long as we wait."""
+        """The server asked us to slow down; say so for as long as we wait (0: done waiting)."""
+        if seconds <= 0:
+            self.rate_limit_label.hide()
+            return
         self.rate_limit_label.setText(f"⏳ Server busy — waiting {seconds:.0f} s")
         self.rate_limit_label.setStyleSheet(f"color: {self._colors.reconnecting};")
         self.rate_limit_label.show()
