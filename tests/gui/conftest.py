@@ -47,10 +47,23 @@ class MemoryKeyring(KeyringBackend):
 
 
 @pytest.fixture(scope="session")
-def qasync_loop(qapp):
+def _session_qasync_loop(qapp):
     loop = qasync.QEventLoop(qapp, already_running=True)
-    asyncio.set_event_loop(loop)
+    # already_running=True marks the loop as *the* running loop of the thread for good; other
+    # suites (tests/unit, tests/api) call asyncio.run() in the same process and would fail, so
+    # the mark is only set while a GUI test runs (see ``qasync_loop``).
+    asyncio.events._set_running_loop(None)
     yield loop
+
+
+@pytest.fixture(autouse=True)
+def qasync_loop(_session_qasync_loop):
+    """The qasync loop, marked running for the duration of one GUI test."""
+    asyncio.events._set_running_loop(_session_qasync_loop)
+    asyncio.set_event_loop(_session_qasync_loop)
+    yield _session_qasync_loop
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(None)
 
 
 @pytest.fixture(autouse=True)
