@@ -125,16 +125,31 @@ class PspProfile:
     fee_bps: int  # fee in basis points of the amount
     fee_fixed_minor: int
     latency_ms: float  # median authorisation latency
-    reference_format: str  # str.format with {n} (an int) and {h} (hex)
 
 
 PSP_PROFILES: dict[Psp, PspProfile] = {
-    Psp.TRUSTLY: PspProfile(0.965, 0.995, 60, 0, 850.0, "{n:010d}"),
-    Psp.ZIMPLER: PspProfile(0.95, 0.99, 150, 0, 1100.0, "ZMP-{h:.12}"),
-    Psp.ADYEN: PspProfile(0.88, 0.985, 140, 12, 420.0, "{h:.16}"),
-    Psp.ECOPAYZ: PspProfile(0.93, 0.99, 250, 0, 650.0, "EP{n:012d}"),
-    Psp.NUVEI: PspProfile(0.89, 0.98, 180, 15, 520.0, "NV-{n:09d}"),
+    Psp.TRUSTLY: PspProfile(0.965, 0.995, 60, 0, 850.0),
+    Psp.ZIMPLER: PspProfile(0.95, 0.99, 150, 0, 1100.0),
+    Psp.ADYEN: PspProfile(0.88, 0.985, 140, 12, 420.0),
+    Psp.ECOPAYZ: PspProfile(0.93, 0.99, 250, 0, 650.0),
+    Psp.NUVEI: PspProfile(0.89, 0.98, 180, 15, 520.0),
 }
+
+
+def psp_reference(psp: Psp | str, number: int) -> str:
+    """The provider's reference for a payment, in that provider's format, from a 64-bit number."""
+    match psp:
+        case Psp.TRUSTLY:
+            return f"{number % 10**10:010d}"
+        case Psp.ZIMPLER:
+            return f"ZMP-{number:016x}"[:16]
+        case Psp.ADYEN:
+            return f"{number:016x}"[-16:]
+        case Psp.ECOPAYZ:
+            return f"EP{number % 10**12:012d}"
+        case _:
+            return f"NV-{number % 10**9:09d}"
+
 
 # A PSP reference is something support staff paste into the player search: make it recognisable.
 PSP_REFERENCE_PATTERNS: dict[Psp, re.Pattern[str]] = {
@@ -380,3 +395,35 @@ def dataset_items(dataset: ReferenceDataset) -> list[dict[str, object]]:
 
 def reason_codes_for(applies_to: str) -> frozenset[str]:
     return frozenset(r.code for r in REASON_CODES if r.applies_to == applies_to)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRule:
+    """A monitoring rule behind alerts (issue 10): its kind, label and default severity."""
+
+    kind: str  # AlertKind value
+    label: str
+    severity: str  # Severity value
+
+
+ALERT_RULES: dict[str, AlertRule] = {
+    "aml.threshold_2000": AlertRule("aml", "Cumulative deposits reached EUR 2,000 (due diligence)", "medium"),
+    "aml.structuring": AlertRule("aml", "Deposits structured just under EUR 2,000", "high"),
+    "aml.deposit_withdraw": AlertRule("aml", "Deposit then withdrawal with little play", "high"),
+    "aml.third_party_method": AlertRule("aml", "Payout to a third-party payment method", "high"),
+    "aml.high_risk_country": AlertRule("aml", "Activity from a high-risk country", "high"),
+    "aml.sanctions_pep": AlertRule("aml", "Sanctions or PEP screening hit", "critical"),
+    "rg.loss_chasing": AlertRule("rg", "Loss chasing: re-deposits within a losing session", "medium"),
+    "rg.rising_deposits": AlertRule("rg", "Deposits rising sharply month over month", "medium"),
+    "rg.limit_increase": AlertRule("rg", "Deposit limit increase requested", "low"),
+    "rg.long_session": AlertRule("rg", "Long or night-time sessions", "low"),
+    "fraud.shared_device": AlertRule("fraud", "Device shared with other accounts", "high"),
+    "fraud.shared_payment_method": AlertRule("fraud", "Payment method shared with other accounts", "high"),
+    "fraud.bonus_abuse": AlertRule("fraud", "Bonus abuse pattern", "medium"),
+    "fraud.chargeback_history": AlertRule("fraud", "Chargeback on a card deposit", "high"),
+    "kyc.documents_overdue": AlertRule("kyc", "KYC documents overdue after the threshold", "medium"),
+}
+
+# Dispute SLA by priority (hours until the first resolution is due; paused while waiting on the
+# player). The API's SLA clock uses the same table.
+DISPUTE_SLA_HOURS: dict[str, int] = {"urgent": 4, "high": 24, "normal": 72, "low": 168}
