@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from bo_desktop.core.api.errors import ApiError
 from bo_desktop.shell.logs import SCRUBBER
+from bo_desktop.widgets.labels import mute
 from bo_desktop.widgets.naming import named
 
 log = logging.getLogger("bo_desktop.errors")
@@ -79,7 +80,7 @@ class ErrorDialog(QDialog):
         self.hint_label = named(QLabel(hint), "errorHint")
         self.hint_label.setTextFormat(Qt.TextFormat.PlainText)
         self.hint_label.setWordWrap(True)
-        self.hint_label.setEnabled(False)  # dimmed: secondary information
+        mute(self.hint_label)
 
         top = QHBoxLayout()
         top.addWidget(icon)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 from bo_desktop.contract.auth import Me
 from bo_desktop.contract.enums import Permission
 from bo_desktop.core.docks import DockSpec
+from bo_desktop.widgets.labels import mute
 from bo_desktop.widgets.naming import named
 
 # What each permission means to the person holding it, in their words. Ordered as shown.
@@ -85,7 +87,7 @@ class HomeView(QScrollArea):
         roles = ", ".join(role.value.capitalize() for role in me.roles) or "no role"
         subtitle = named(QLabel(f"Signed in as {me.username} · role: {roles}"), "homeSubtitle")
         subtitle.setTextFormat(Qt.TextFormat.PlainText)
-        subtitle.setEnabled(False)
+        mute(subtitle)
         column.addWidget(subtitle)
         column.addSpacing(18)
 
@@ -111,7 +113,7 @@ class HomeView(QScrollArea):
                 )
                 grid.addWidget(button, row, 0)
                 shortcut = QLabel(spec.shortcut or "")
-                shortcut.setEnabled(False)
+                mute(shortcut)
                 grid.addWidget(shortcut, row, 1)
                 self.panel_buttons[spec.id] = button
             grid.setColumnStretch(2, 1)
@@ -127,7 +129,7 @@ class HomeView(QScrollArea):
         self.panels_hint = named(QLabel(hint), "homePanelsHint")
         self.panels_hint.setTextFormat(Qt.TextFormat.PlainText)
         self.panels_hint.setWordWrap(True)
-        self.panels_hint.setEnabled(False)
+        mute(self.panels_hint)
         column.addWidget(self.panels_hint)
         column.addSpacing(18)
 
@@ -142,5 +144,12 @@ class HomeView(QScrollArea):
             tip.setWordWrap(True)
             column.addWidget(tip)
         column.addStretch(1)
-        body.setMaximumWidth(900)
-        self.setWidget(body)
+        body.setMaximumWidth(860)
+        # Centre the column: on a wide monitor a left-hugging page looks unfinished.
+        page = named(QWidget(), "homePage")
+        row = QHBoxLayout(page)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addStretch(1)
+        row.addWidget(body, 100)
+        row.addStretch(1)
+        self.setWidget(page)

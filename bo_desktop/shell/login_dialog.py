@@ -30,6 +30,7 @@ from bo_desktop.core.settings import Environment, ServerProfile, Settings
 from bo_desktop.core.tasks import TaskRunner
 from bo_desktop.forms.ui_login import Ui_LoginDialog
 from bo_desktop.shell.logs import SCRUBBER
+from bo_desktop.widgets.labels import mute
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ class LoginDialog(QDialog):
         title_font.setPointSize(title_font.pointSize() + 4)
         title_font.setBold(True)
         self.ui.titleLabel.setFont(title_font)
-        self.ui.subtitleLabel.setEnabled(False)  # secondary text, dimmed in both themes
+        mute(self.ui.subtitleLabel)
         self.ui.errorLabel.setStyleSheet(
             "QLabel { color: #b3261e; background: rgba(179, 38, 30, 0.08);"
             " border: 1px solid rgba(179, 38, 30, 0.45); border-radius: 4px; padding: 6px 8px; }"
@@ -137,6 +138,7 @@ class LoginDialog(QDialog):
             self.ui.passwordEdit,
         )
         first_empty.setFocus()
+        self.adjustSize()  # the .ui's size is a Designer default; fit the content instead
 
     # -- form state ------------------------------------------------------------------------------
 
@@ -241,6 +243,7 @@ class LoginDialog(QDialog):
     def show_error(self, message: str, focus: QLineEdit | None = None) -> None:
         self.ui.errorLabel.setText(message)
         self.ui.errorLabel.show()
+        self.adjustSize()
         if focus is not None:
             focus.setFocus(Qt.FocusReason.OtherFocusReason)
             focus.selectAll()
