@@ -61,7 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         server=args.server,
         players=args.players,
         reset_layout=args.reset_layout,
-        smoke_test=args.smoke_test or smoke_test_requested(),
+        smoke_test=args.smoke_test or bool(smoke_test_requested()),
+        smoke_test_stay=smoke_test_requested() == "stay",
     )
     if options.smoke_test and not options.server:
         options.sandbox = True

@@ -55,6 +55,7 @@ class Options:
     players: int = 300
     reset_layout: bool = False
     smoke_test: bool = False
+    smoke_test_stay: bool = False  # smoke test that waits for Ctrl+C instead of quitting
     cache_dir: Path | None = None  # tests: keep caches in a temp dir
 
 
@@ -118,7 +119,8 @@ class Application(QObject):
         if self.options.smoke_test:
             # Machine-readable marker for tests/bench: wall-clock time the window was first shown.
             print(f"{READY_MARKER} {time.time():.6f}", flush=True)
-            QTimer.singleShot(300, self.request_quit)
+            if not self.options.smoke_test_stay:
+                QTimer.singleShot(300, self.request_quit)
         await self._quit.wait()
         return 0
 
@@ -350,5 +352,7 @@ class Application(QObject):
             self.window.ctx.notifier.info("Back online.")
 
 
-def smoke_test_requested() -> bool:
-    return os.environ.get(SMOKE_TEST_ENV, "") not in ("", "0")
+def smoke_test_requested() -> str:
+    """``BO_DESKTOP_SMOKE_TEST``: "" (off), "1" (quit once shown) or "stay" (wait for Ctrl+C)."""
+    value = os.environ.get(SMOKE_TEST_ENV, "")
+    return "" if value == "0" else value
