@@ -136,8 +136,11 @@ class CacheStore:
         item_changes = 0
         with self.engine.begin() as conn:
             for data in changed:
-                item_changes += self._replace_items(conn, data)
+                # The state row first: a write as the transaction's first statement makes SQLite
+                # take the write lock up front (waiting on busy_timeout if another window is
+                # syncing) instead of failing when a read snapshot turns out stale.
                 self._upsert_state(conn, data, synced_at)
+                item_changes += self._replace_items(conn, data)
             if names:
                 conn.execute(
                     update(SyncStateRow).where(SyncStateRow.dataset.in_(names)).values(synced_at=synced_at)
@@ -146,19 +149,6 @@ class CacheStore:
 
     def _replace_items(self, conn: Connection, data: StoredDataset) -> int:
         before = _total_changes(conn)
-        existing = set(
-            conn.execute(
-                select(ReferenceItemRow.key).where(ReferenceItemRow.dataset == data.dataset)
-            ).scalars()
-        )
-        stale = sorted(existing - data.items.keys())
-        for start in range(0, len(stale), _DELETE_CHUNK):
-            conn.execute(
-                delete(ReferenceItemRow).where(
-                    ReferenceItemRow.dataset == data.dataset,
-                    ReferenceItemRow.key.in_(stale[start : start + _DELETE_CHUNK]),
-                )
-            )
         if data.items:
             # Executed on a Connection, insert(Model) is plain Core: no ORM objects per row.
             stmt = sqlite_insert(ReferenceItemRow)
@@ -174,6 +164,19 @@ class CacheStore:
                 for key, payload in data.items.items()
             ]
             conn.execute(stmt, rows)
+        existing = set(
+            conn.execute(
+                select(ReferenceItemRow.key).where(ReferenceItemRow.dataset == data.dataset)
+            ).scalars()
+        )
+        stale = sorted(existing - data.items.keys())
+        for start in range(0, len(stale), _DELETE_CHUNK):
+            conn.execute(
+                delete(ReferenceItemRow).where(
+                    ReferenceItemRow.dataset == data.dataset,
+                    ReferenceItemRow.key.in_(stale[start : start + _DELETE_CHUNK]),
+                )
+            )
         return _total_changes(conn) - before
 
     def _upsert_state(self, conn: Connection, data: StoredDataset, synced_at: datetime) -> None:
