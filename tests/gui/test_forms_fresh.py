@@ -29,7 +29,9 @@ def _strip_banner(text: str) -> str:
 @pytest.mark.parametrize("ui_file", UI_FILES, ids=lambda p: p.name)
 def test_generated_form_is_fresh(ui_file: Path, tmp_path: Path):
     generated = ROOT / "bo_desktop" / "forms" / f"ui_{ui_file.stem}.py"
-    assert generated.exists(), f"run: pyside6-uic {ui_file.relative_to(ROOT)} -o {generated.relative_to(ROOT)}"
+    assert generated.exists(), (
+        f"run: pyside6-uic {ui_file.relative_to(ROOT)} -o {generated.relative_to(ROOT)}"
+    )
     fresh = tmp_path / generated.name
     subprocess.run([_uic(), str(ui_file), "-o", str(fresh)], check=True)
     assert _strip_banner(fresh.read_text()) == _strip_banner(generated.read_text()), (

@@ -1,0 +1,67 @@
+"""Offline start on the cached data, and reconnecting by itself when the server returns."""
+
+from __future__ import annotations
+
+import socket
+
+from app_driver import AppDriver
+from conftest import STAFF_PASSWORD, start_sandbox
+
+from bo_desktop.app import Options
+from bo_desktop.core.credentials import SERVICE, account_key
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_offline_start_on_cache_then_automatic_reconnect(qtbot, qasync_loop, tmp_path, memory_keyring):
+    database, port = tmp_path / "sandbox.sqlite3", _free_port()
+    server = start_sandbox(database, port=port)
+    url = server.url
+    try:
+        first = AppDriver(qtbot, qasync_loop, Options(server=url))
+        dialog = first.login_dialog()
+        first.sign_in(dialog, url=url, username="payments1", password=STAFF_PASSWORD, remember=True)
+        first.main_window()
+        qtbot.waitUntil(
+            lambda: (SERVICE, account_key(url, "payments1")) in memory_keyring.store, timeout=10_000
+        )
+        assert first.quit() == 0
+    finally:
+        server.stop()
+
+    # The server is down: the app still opens, read-only, on the cached reference data.
+    second = AppDriver(qtbot, qasync_loop, Options(server=url))
+    window = second.main_window()
+    try:
+        assert second.app.login_dialog is None
+        assert "Offline — showing cached data" in window.status.connection_label.text()
+        assert "(offline)" in window.windowTitle()
+        assert window.ctx.online is False
+        assert second.app.services is not None and second.app.services.cache.has_data
+        assert "never" not in window.status.sync_label.text()  # the cache's age is shown
+        assert "Test" not in window.status.user_label.text() and "payments" in window.status.user_label.text()
+
+        # The server comes back at the same address: the app notices and goes online by itself.
+        server = start_sandbox(database, port=port)
+        try:
+            qtbot.waitUntil(lambda: window.ctx.online, timeout=90_000)
+            qtbot.waitUntil(lambda: "Online" in window.status.connection_label.text(), timeout=10_000)
+            assert "(offline)" not in window.windowTitle()
+        finally:
+            assert second.quit() == 0
+            server.stop()
+    finally:
+        if not second.task.done():
+            second.quit()
+
+
+def test_no_cache_and_server_down_falls_back_to_login(qtbot, qasync_loop, tmp_path):
+    url = f"http://127.0.0.1:{_free_port()}"
+    driver = AppDriver(qtbot, qasync_loop, Options(server=url))
+    dialog = driver.login_dialog()  # nothing cached, nothing remembered: ask to sign in
+    assert dialog.ui.urlEdit.text() == url
+    assert driver.quit() == 0
