@@ -52,6 +52,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     QApplication.setDesktopFileName(APP_NAME)
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
+    from PySide6.QtGui import QIcon
+
+    from bo_desktop.resources import icon_path
+
+    qapp.setWindowIcon(QIcon(str(icon_path("app.svg"))))
     # The app decides when to quit (after a clean shutdown), not "last window closed".
     qapp.setQuitOnLastWindowClosed(False)
     log_file = setup_logging()

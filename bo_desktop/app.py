@@ -134,7 +134,8 @@ class Application(QObject):
             self.window.deleteLater()
             self.window = None
         if self.services is not None:
-            await self.services.close()
+            # Without "remember me" the refresh token dies with the app: revoke it on the server.
+            await self.services.close(logout=not self.services.remember)
             self.services = None
         await self.tasks.shutdown()
         if self.sandbox is not None:

@@ -147,6 +147,10 @@ class SessionServices(QObject):
         self.reference_synced.emit(self.last_synced_at)
 
     @property
+    def remember(self) -> bool:
+        return self._remember
+
+    @property
     def last_synced_at(self) -> datetime | None:
         return self.cache.last_synced_at
 
