@@ -41,6 +41,7 @@ SERIES: tuple[str, ...] = (
     *(f"psp.{c}.{m}" for c in PSP_CODES for m in ("success_rate", "latency_ms")),
 )
 THRESHOLDS = {p.code.value: p.success_rate_threshold for p in PAYMENT_PROVIDERS}
+MIN_HEALTH_SAMPLE = 20  # attempts in 5 minutes before a low success rate marks a PSP unhealthy
 PSP_SHARE = {"trustly": 0.35, "adyen": 0.25, "zimpler": 0.15, "nuvei": 0.15, "ecopayz": 0.10}
 
 
@@ -104,7 +105,8 @@ def add_to_buckets(
 
 
 def _aggregate(session: Session, first: int, last: int, step: int) -> dict[int, dict[str, float]]:
-    """{bucket start minute: {stored name: summed counter / averaged gauge}}."""
+    """{bucket start minute: {stored name: summed counter / averaged gauge}}, steps aligned to
+    multiples of ``step`` minutes since the epoch (so every window's points line up)."""
     # A literal step: PostgreSQL rejects GROUP BY on an expression with a bound parameter.
     group = (db.MetricBucket.minute // sa.literal_column(str(int(step)))).label("grp")
     rows = session.execute(
@@ -123,7 +125,19 @@ def _aggregate(session: Session, first: int, last: int, step: int) -> dict[int, 
     return out
 
 
-def _served_values(stored: Mapping[str, float]) -> dict[str, float]:
+def _totals(session: Session, first: int, last: int) -> dict[str, float]:
+    """Counters summed (gauges averaged) over the minutes ``first..last``."""
+    rows = session.execute(
+        sa.select(
+            db.MetricBucket.name, sa.func.sum(db.MetricBucket.value), sa.func.avg(db.MetricBucket.value)
+        )
+        .where(db.MetricBucket.minute >= first, db.MetricBucket.minute <= last)
+        .group_by(db.MetricBucket.name)
+    ).all()
+    return {name: float(mean if name in GAUGES else total) for name, total, mean in rows}
+
+
+def served_values(stored: Mapping[str, float]) -> dict[str, float]:
     get = stored.get
     values = {name: get(name, 0.0) for name in ("deposits_eur", "withdrawals_eur", "bets_eur", "wins_eur")}
     values["ggr_eur"] = values["bets_eur"] - values["wins_eur"]
@@ -144,7 +158,7 @@ def timeseries(session: Session, window: str, *, now: datetime | None = None) ->
     first = (last - spec.minutes + 1) // step * step
     groups = _aggregate(session, first, last, step)
     points = [
-        TimeseriesPoint(t=minute_start(start), values=_served_values(groups.get(start, {})))
+        TimeseriesPoint(t=minute_start(start), values=served_values(groups.get(start, {})))
         for start in range(first, last + 1, step)
     ]
     return Timeseries(window=window, step_seconds=step * 60, series=list(SERIES), points=points)
@@ -158,21 +172,19 @@ def snapshot(session: Session, chaos: ChaosConfig, *, now: datetime | None = Non
     now = now or datetime.now(UTC)
     current = epoch_minute(now)
     midnight = epoch_minute(now.replace(hour=0, minute=0, second=0, microsecond=0))
-    today = _aggregate(session, midnight, current, current - midnight + 1).get(midnight, {})
+    today = _totals(session, midnight, current)
     # The current minute is still filling up: per-minute rates use the last complete minute.
-    last_minute = _aggregate(session, current - 1, current - 1, 1).get(current - 1, {})
-    five = _aggregate(session, current - 5, current, 6)
-    recent: dict[str, float] = defaultdict(float)
-    for values in five.values():
-        for name, value in values.items():
-            recent[name] += value
+    last_minute = _totals(session, current - 1, current - 1)
+    recent = _totals(session, current - 5, current)
     health = []
     for provider in PAYMENT_PROVIDERS:
         code = provider.code.value
         attempts = recent.get(f"psp.{code}.attempts", 0.0)
         rate = recent.get(f"psp.{code}.successes", 0.0) / attempts if attempts else 1.0
         latency = recent.get(f"psp.{code}.latency_ms_sum", 0.0) / attempts if attempts else 0.0
-        healthy = code not in chaos.psp_outage and rate >= provider.success_rate_threshold
+        # A handful of attempts says little: a single failure out of ten is not an incident.
+        judged = attempts >= MIN_HEALTH_SAMPLE
+        healthy = code not in chaos.psp_outage and (not judged or rate >= provider.success_rate_threshold)
         health.append(
             PspHealth(
                 psp=provider.code,
@@ -207,7 +219,20 @@ def snapshot(session: Session, chaos: ChaosConfig, *, now: datetime | None = Non
     )
 
 
-# --------------------------------------------------------------------------------------------- history
+# --------------------------------------------------------------------------------------------- activity model
+
+# Shared by the seeded history and the live simulator, so charts do not jump where history ends.
+ONLINE_SHARE = 0.05  # of registered players online at the daily average
+MIN_ONLINE = 20.0
+PER_ONLINE_PER_SECOND: dict[str, float] = {
+    "deposit": 1 / 600,  # one deposit per online player every 10 minutes
+    "play": 1 / 60,  # one aggregated bet (a few rounds) per online player a minute
+    "withdrawal": 1 / 6_000,
+}
+FIXED_PER_SECOND: dict[str, float] = {"dispute": 1 / 300, "alert": 1 / 60}
+MEAN_DEPOSIT_EUR_MINOR = 5_200
+MEAN_STAKE_EUR_MINOR = 2_100
+MEAN_WITHDRAWAL_EUR_MINOR = 15_000
 
 
 def diurnal(at: datetime) -> float:
@@ -216,30 +241,53 @@ def diurnal(at: datetime) -> float:
     return 0.55 + 0.45 * math.cos((hour - 20) / 24 * 2 * math.pi)
 
 
-def synthetic_minute(
-    rng: random.Random, at: datetime, online: float, minutes: int = 1, degraded: frozenset[str] = frozenset()
+def expected_online(players: int, at: datetime) -> float:
+    return max(MIN_ONLINE, players * ONLINE_SHARE) * diurnal(at)
+
+
+def poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson draw: Knuth's method for small means, a normal approximation for large ones."""
+    if mean <= 0:
+        return 0
+    if mean > 50:
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    limit, k, p = math.exp(-mean), 0, rng.random()
+    while p > limit:
+        k += 1
+        p *= rng.random()
+    return k
+
+
+def synthetic_minutes(
+    rng: random.Random, online: float, minutes: int = 1, degraded: frozenset[str] = frozenset()
 ) -> dict[str, float]:
-    """Plausible counters for ``minutes`` minutes with about ``online`` players playing."""
-    deposits = max(0, round(online * 0.015 * minutes * rng.uniform(0.7, 1.3)))
+    """Counters for ``minutes`` minutes of history with about ``online`` players playing."""
+    seconds = 60 * minutes
+    deposits = poisson(rng, online * PER_ONLINE_PER_SECOND["deposit"] * seconds)
+    withdrawals = poisson(rng, online * PER_ONLINE_PER_SECOND["withdrawal"] * seconds)
+    bets = online * PER_ONLINE_PER_SECOND["play"] * seconds * MEAN_STAKE_EUR_MINOR * rng.uniform(0.8, 1.2)
     out: dict[str, float] = {
         "active_players": round(online * rng.uniform(0.95, 1.05)),
         "deposits_count": deposits,
-        "deposits_eur": deposits * rng.uniform(3_500, 6_000),
-        "bets_eur": online * minutes * rng.uniform(120, 220),
-        "bonus_eur": online * minutes * rng.uniform(2, 8),
+        "withdrawals_count": withdrawals,
+        "withdrawals_eur": withdrawals * MEAN_WITHDRAWAL_EUR_MINOR * rng.uniform(0.6, 1.4),
+        "bets_eur": bets,
+        "wins_eur": bets * rng.uniform(0.9, 1.0),
+        "bonus_eur": bets * rng.uniform(0.01, 0.03),
     }
-    out["wins_eur"] = out["bets_eur"] * rng.uniform(0.9, 1.0)
-    withdrawals = round(deposits * rng.uniform(0.15, 0.3))
-    out["withdrawals_count"] = withdrawals
-    out["withdrawals_eur"] = withdrawals * rng.uniform(9_000, 20_000)
-    for code, share in PSP_SHARE.items():
-        attempts = round(deposits * share * rng.uniform(0.8, 1.2) / 0.95)
-        rate = PSP_PROFILES[Psp(code)].deposit_success * (0.6 if code in degraded else 1.0)
-        out[f"psp.{code}.attempts"] = attempts
-        out[f"psp.{code}.successes"] = round(attempts * min(1.0, rate * rng.uniform(0.97, 1.03)))
-        out[f"psp.{code}.latency_ms_sum"] = (
-            attempts * PSP_PROFILES[Psp(code)].latency_ms * rng.uniform(0.8, 1.4)
-        )
+    attempts = dict.fromkeys(PSP_CODES, 0)
+    for code in rng.choices(list(PSP_SHARE), list(PSP_SHARE.values()), k=deposits):
+        attempts[code] += 1
+    successes_total = 0
+    for code, count in attempts.items():
+        profile = PSP_PROFILES[Psp(code)]
+        rate = profile.deposit_success * (0.6 if code in degraded else 1.0)
+        successes = sum(rng.random() < rate for _ in range(count))
+        successes_total += successes
+        out[f"psp.{code}.attempts"] = count
+        out[f"psp.{code}.successes"] = successes
+        out[f"psp.{code}.latency_ms_sum"] = count * profile.latency_ms * rng.uniform(0.8, 1.4)
+    out["deposits_eur"] = successes_total * MEAN_DEPOSIT_EUR_MINOR * rng.uniform(0.7, 1.3)
     return out
 
 
@@ -251,14 +299,12 @@ def backfill(conn: sa.Connection, rng: random.Random, *, players: int, until: da
     start = end - 7 * 24 * 60
     recent_from = end - 24 * 60
     incident = range(end - 3 * 24 * 60, end - 3 * 24 * 60 + 40)
-    online_base = max(3.0, players * 0.02)
     rows: list[dict[str, object]] = []
     minute = start - start % 15
     while minute < end:
         step = 1 if minute >= recent_from else 15
-        at = minute_start(minute)
         degraded = frozenset({"adyen"}) if minute in incident else frozenset()
-        values = synthetic_minute(rng, at, online_base * diurnal(at), step, degraded)
+        values = synthetic_minutes(rng, expected_online(players, minute_start(minute)), step, degraded)
         rows.extend({"minute": minute, "name": name, "value": float(v)} for name, v in values.items())
         minute += step
     for first in range(0, len(rows), 10_000):
