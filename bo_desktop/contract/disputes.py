@@ -55,6 +55,11 @@ class DisputeLink(ContractModel):
     target_id: str
     created_at: datetime | None = None
     created_by: str | None = None
+    # What the linked item is, so a ticket can list it without a request per link (set by GET).
+    detail: str | None = None  # "deposit · Trustly · succeeded"
+    amount_minor: int | None = None
+    currency: str | None = None
+    occurred_at: datetime | None = None
 
 
 class DisputeCreate(ContractModel):
@@ -77,6 +82,7 @@ class DisputeUpdate(ContractModel):
 class DisputeAssign(ContractModel):
     assignee_id: str | None
     reason: str = Field(min_length=1, max_length=2000)
+    reason_code: str | None = None  # one of the ``dispute_reassign`` reason codes, when given
 
 
 class CommentCreate(ContractModel):
@@ -89,3 +95,28 @@ class DisputeResolve(ContractModel):
     summary: str = Field(min_length=1, max_length=5000)
     compensation_minor: int = Field(default=0, ge=0)
     currency: str | None = None
+
+
+class DisputeAttachment(ContractModel):
+    """A file the player or a handler attached (metadata; the file itself lives in storage)."""
+
+    id: str
+    dispute_id: str
+    file_name: str
+    content_type: str
+    size_bytes: int
+    uploaded_by_id: str | None  # None: uploaded by the player
+    uploaded_by_name: str
+    uploaded_at: datetime
+
+
+class AttachmentCreate(ContractModel):
+    file_name: str = Field(min_length=1, max_length=200)
+    content_type: str = Field(min_length=3, max_length=100)
+    size_bytes: int = Field(ge=0, le=50_000_000)
+
+
+class DisputeViewCounts(ContractModel):
+    """``GET /disputes/counts``: tickets per saved view (keys are ``DisputeView`` values)."""
+
+    counts: dict[str, int]

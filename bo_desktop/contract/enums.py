@@ -154,6 +154,22 @@ class DisputePriority(StrEnum):
     URGENT = "urgent"
 
 
+class DisputeView(StrEnum):
+    """The inbox's saved views, evaluated by the server (``GET /disputes?view=``)."""
+
+    MINE = "mine"  # assigned to me, not resolved/closed
+    UNASSIGNED = "unassigned"
+    WAITING = "waiting"  # waiting on the player (SLA paused)
+    SLA = "sla"  # SLA at risk or overdue
+    ESCALATED = "escalated"
+    ALL = "all"
+
+
+OPEN_DISPUTE_STATUSES = frozenset(
+    {DisputeStatus.NEW, DisputeStatus.OPEN, DisputeStatus.WAITING_ON_PLAYER, DisputeStatus.ESCALATED}
+)
+
+
 class DisputeOutcome(StrEnum):
     UPHELD = "upheld"
     PARTIALLY_UPHELD = "partially_upheld"

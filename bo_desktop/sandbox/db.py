@@ -438,6 +438,22 @@ class DisputeLink(Base):
     __table_args__ = (sa.UniqueConstraint("dispute_id", "kind", "target_id", name="uq_dispute_link"),)
 
 
+class DisputeAttachment(Base):
+    """Metadata of a file attached to a dispute (the sandbox keeps no file contents)."""
+
+    __tablename__ = "dispute_attachments"
+    id: Mapped[str] = mapped_column(_str(16), primary_key=True)
+    dispute_id: Mapped[str] = mapped_column(sa.ForeignKey("disputes.id"))
+    file_name: Mapped[str] = mapped_column(_str(200))
+    content_type: Mapped[str] = mapped_column(_str(100))
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    uploaded_by_id: Mapped[str | None] = mapped_column(_str(16))  # None: uploaded by the player
+    uploaded_by_name: Mapped[str] = mapped_column(_str(170))
+    uploaded_at: Mapped[datetime]
+
+    __table_args__ = (sa.Index("ix_dattachments_dispute", "dispute_id", "uploaded_at", "id"),)
+
+
 # --------------------------------------------------------------------------------------------- alerts
 
 

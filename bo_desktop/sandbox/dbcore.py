@@ -116,6 +116,7 @@ ID_FORMATS: dict[str, tuple[str, int]] = {
     "withdrawal": ("W", 6),
     "dispute": ("D", 6),
     "dispute_comment": ("DC", 7),
+    "dispute_attachment": ("DA", 7),
     "alert": ("A", 6),
     "session": ("GS", 8),
     "note": ("N", 7),
