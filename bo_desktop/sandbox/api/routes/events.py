@@ -34,7 +34,7 @@ def format_event(event: BusEvent) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
 
 
-async def _stream(state: SandboxState, last_event_id: int | None) -> AsyncIterator[str]:
+async def _stream(state: SandboxState, last_event_id: int) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MS}\n\n"
     disconnect_every = state.chaos.sse_disconnect_every
     sent = 0
@@ -72,6 +72,10 @@ async def events(
     last_event_id: Annotated[str | None, Query(max_length=32)] = None,
 ) -> StreamingResponse:
     resume_from = _parse_id(last_event_id_header if last_event_id_header is not None else last_event_id)
+    if resume_from is None:
+        # Pin "from now on" before the headers go out: a client that acts as soon as it sees the
+        # 200 must get the events of its action, even though the generator subscribes later.
+        resume_from = state.bus.last_id
     return StreamingResponse(
         _stream(state, resume_from),
         media_type="text/event-stream",
