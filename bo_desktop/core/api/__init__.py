@@ -19,15 +19,17 @@ Additions to the interface agreed in the brief (nothing renamed):
   (:class:`Observers`: ``.add(cb)`` / ``.remove(cb)``); the rate-limit observers get the number of
   seconds about to be waited, then ``0.0`` when the wait is over.
 - ``ApiClient.refresh_count`` (successful refreshes).
-- Errors: :class:`ConnectionLost` (connection dropped mid-answer) and
+- Errors: :class:`ConnectionLost` (connection dropped mid-answer), :class:`BadServerAddress`
+  (the URL is not http(s)) and
   :class:`UnexpectedResponse` (a 2xx body that does not match the contract); the transport
-  errors share the base :class:`NetworkError` (``status == 0``).
+  errors share the base :class:`NetworkError` (``status == 0``, ``.retryable``).
 """
 
 from .client import ApiClient
 from .errors import (
     ApiError,
     AuthError,
+    BadServerAddress,
     Conflict,
     ConnectionLost,
     Forbidden,
@@ -53,6 +55,7 @@ __all__ = [
     "ApiClient",
     "ApiError",
     "AuthError",
+    "BadServerAddress",
     "Conflict",
     "ConnectionLost",
     "ConnectionState",

@@ -161,6 +161,18 @@ class UnexpectedResponse(ApiError):
 class NetworkError(ApiError):
     """No usable HTTP response: base of the transport failures (``status`` is 0)."""
 
+    retryable = True  # whether trying again in a moment can help
+
+
+class BadServerAddress(NetworkError):
+    """The configured server URL is not an http(s) URL: a settings problem, not the network."""
+
+    retryable = False
+
+    @property
+    def user_message(self) -> str:
+        return "The server address is not a valid http(s) URL."
+
 
 class Offline(NetworkError):
     """The server could not be reached (connection refused, DNS, connect timeout)."""
@@ -180,6 +192,8 @@ class ConnectionLost(NetworkError):
 
 class TlsError(NetworkError):
     """The TLS handshake failed, typically an untrusted or mismatched certificate."""
+
+    retryable = False  # a certificate does not fix itself within seconds
 
     @property
     def user_message(self) -> str:
@@ -291,7 +305,7 @@ def error_from_transport(exc: httpx.TransportError) -> NetworkError:
             _transport_problem("TLS error", "tls_error", "The server's TLS certificate was rejected.")
         )
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return Offline(
+        return BadServerAddress(
             _transport_problem("Bad address", "bad_url", "The server address is not an http(s) URL.")
         )
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):

@@ -24,7 +24,8 @@ class RetryPolicy:
     base_delay: float = 0.2  # seconds; cap of the first backoff draw
     max_delay: float = 5.0  # cap of any single backoff draw
     total_budget: float = 20.0  # seconds from the first attempt after which no retry starts
-    max_retry_after: float = 30.0  # longer Retry-After values are not waited out: raise instead
+    # Seconds one request may spend waiting out 429s in total; beyond that RateLimited is raised.
+    max_retry_after: float = 30.0
     # Gateway-style failures: the request most likely never reached the application.
     retry_statuses: frozenset[int] = frozenset({502, 503, 504})
     # With an Idempotency-Key a 500 is retried too: the sandbox's "500 after commit" (and real

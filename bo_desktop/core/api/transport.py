@@ -27,7 +27,7 @@ import httpx
 from bo_desktop.contract import API_PREFIX
 from bo_desktop.contract.auth import RefreshRequest, TokenPair
 
-from .errors import RateLimited, TlsError, error_from_response, error_from_transport, parse_retry_after
+from .errors import ApiError, RateLimited, error_from_response, error_from_transport, parse_retry_after
 from .observers import ConnectionState, Observers
 from .params import QueryParams, encode_params
 from .parsing import parse_model, to_json, unexpected
@@ -108,11 +108,12 @@ class Transport:
                 break
             await response.aread()
             await response.aclose()
-            if response.status_code == 401 and self._may_refresh(response, refreshed):
+            error = error_from_response(response)
+            if response.status_code == 401 and self._may_refresh(error, refreshed):
                 await self.session.refresh_after(token)
                 refreshed = True
                 continue
-            raise error_from_response(response)
+            raise error
         try:
             yield response
         finally:
@@ -135,12 +136,12 @@ class Transport:
     def _auth_header(self, token: str | None) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"} if token else {}
 
-    def _may_refresh(self, response: httpx.Response, already_refreshed: bool) -> bool:
+    def _may_refresh(self, error: ApiError, already_refreshed: bool) -> bool:
         if already_refreshed or self.session.refresh_token is None:
             return False
         # Any 401 but a wrong password: an unknown signature (restarted server) is cured by a
         # refresh as well as an expired token is.
-        return error_from_response(response).code != "invalid_credentials"
+        return error.code != "invalid_credentials"
 
     async def request(
         self,
@@ -155,16 +156,15 @@ class Transport:
         retryable: bool = True,
         timeout: float | None = None,
     ) -> httpx.Response:
-        """Send one logical request (with its refresh and retries); the final 2xx/3xx response.
+        """Send one logical request (with its refresh and retries); the final 2xx/304 response.
 
         ``retryable=False`` forbids retries even for a safe method (token endpoints).
         """
-        policy = self.policy
         keyed = idempotency_key is not None
-        retryable = retryable and policy.is_retryable_request(method, has_idempotency_key=keyed)
-        deadline = time.monotonic() + policy.total_budget
-        rate_limit_waited = 0.0
-        attempt = 0  # retries so far (401 refreshes do not count)
+        retry = _RetryBudget(
+            self.policy,
+            enabled=retryable and self.policy.is_retryable_request(method, has_idempotency_key=keyed),
+        )
         refreshed = False
         query = encode_params(params)
         base_headers = dict(headers or {})
@@ -186,20 +186,14 @@ class Transport:
                 )
             except httpx.TransportError as exc:
                 error = error_from_transport(exc)
-                delay = policy.backoff(attempt)
-                if (
-                    retryable
-                    and not isinstance(error, TlsError)
-                    and error.code != "bad_url"
-                    and self._can_retry(attempt, deadline, delay)
-                ):
-                    log.info("%s %s: %s, retry %d in %.2fs", method, path, error.code, attempt + 1, delay)
-                    self.note_connection_failure(reconnecting=True)
-                    await asyncio.sleep(delay)
-                    attempt += 1
-                    continue
-                self.note_connection_failure(reconnecting=False)
-                raise error from exc
+                delay = retry.next_delay() if error.retryable else None
+                if delay is None:
+                    self.note_connection_failure(reconnecting=False)
+                    raise error from exc
+                log.info("%s %s: %s, retry %d in %.2fs", method, path, error.code, retry.attempt, delay)
+                self.note_connection_failure(reconnecting=True)
+                await asyncio.sleep(delay)
+                continue
 
             self.note_online()
             status = response.status_code
@@ -209,42 +203,35 @@ class Transport:
             if status < 400:
                 # Redirects are not part of the API (and are not followed, see __init__).
                 raise unexpected(response, f"unexpected redirect ({status})")
+            failure = error_from_response(response)
 
-            if status == 401 and authenticated and self._may_refresh(response, refreshed):
+            if status == 401 and authenticated and self._may_refresh(failure, refreshed):
                 await self.session.refresh_after(token)
                 refreshed = True
                 continue
 
-            if status == 429:
-                wait = parse_retry_after(response.headers.get("retry-after"))
-                wait = policy.backoff(attempt) if wait is None else wait
-                if (
-                    retryable
-                    and attempt + 1 < policy.max_attempts
-                    and wait <= policy.max_retry_after
-                    and rate_limit_waited + wait <= policy.max_retry_after
-                ):
-                    await self._wait_rate_limited(wait)
-                    rate_limit_waited += wait
-                    attempt += 1
-                    continue
-                limited = error_from_response(response)
-                assert isinstance(limited, RateLimited)
-                raise limited
+            if isinstance(failure, RateLimited):
+                wait = retry.rate_limit_wait(failure.retry_after)
+                if wait is None:
+                    raise failure
+                await self._wait_rate_limited(wait)
+                continue
 
-            if retryable and policy.is_retryable_status(status, has_idempotency_key=keyed):
+            if self._is_transient(failure, keyed=keyed):
                 # A 503 may say how long to back off; otherwise jittered exponential.
-                hinted = parse_retry_after(response.headers.get("retry-after"))
-                delay = min(hinted, policy.max_delay) if hinted is not None else policy.backoff(attempt)
-                if self._can_retry(attempt, deadline, delay):
-                    log.info("%s %s -> %d, retry %d in %.2fs", method, path, status, attempt + 1, delay)
+                delay = retry.next_delay(hint=parse_retry_after(response.headers.get("retry-after")))
+                if delay is not None:
+                    log.info("%s %s -> %d, retry %d in %.2fs", method, path, status, retry.attempt, delay)
                     await asyncio.sleep(delay)
-                    attempt += 1
                     continue
-            raise error_from_response(response)
+            raise failure
 
-    def _can_retry(self, attempt: int, deadline: float, delay: float) -> bool:
-        return attempt + 1 < self.policy.max_attempts and time.monotonic() + delay < deadline
+    def _is_transient(self, error: ApiError, *, keyed: bool) -> bool:
+        if self.policy.is_retryable_status(error.status, has_idempotency_key=keyed):
+            return True
+        # The first attempt of this key is still running on the server (e.g. it outlived our
+        # read timeout): wait for it, then the retry gets its stored answer.
+        return keyed and error.code == "idempotency_in_flight"
 
     async def _wait_rate_limited(self, seconds: float) -> None:
         log.info("rate limited: waiting %.1fs", seconds)
@@ -253,3 +240,36 @@ class Transport:
             await asyncio.sleep(seconds)
         finally:
             self.rate_limit_observers.notify(0.0)
+
+
+class _RetryBudget:
+    """The retries left to one logical request: attempts, total time, rate-limit waiting."""
+
+    def __init__(self, policy: RetryPolicy, *, enabled: bool) -> None:
+        self._policy = policy
+        self._enabled = enabled
+        self._deadline = time.monotonic() + policy.total_budget
+        self._rate_limit_waited = 0.0
+        self.attempt = 0  # retries granted so far
+
+    def next_delay(self, hint: float | None = None) -> float | None:
+        """The delay before the next retry, or None when no retry is left."""
+        if not self._enabled or self.attempt + 1 >= self._policy.max_attempts:
+            return None
+        delay = min(hint, self._policy.max_delay) if hint is not None else self._policy.backoff(self.attempt)
+        # No retry starts after the budget: a dead server costs seconds, not minutes.
+        if time.monotonic() + delay >= self._deadline:
+            return None
+        self.attempt += 1
+        return delay
+
+    def rate_limit_wait(self, retry_after: float | None) -> float | None:
+        """How long to wait out a 429, or None when the wait is not allowed or too long."""
+        if not self._enabled or self.attempt + 1 >= self._policy.max_attempts:
+            return None
+        wait = retry_after if retry_after is not None else self._policy.backoff(self.attempt)
+        if self._rate_limit_waited + wait > self._policy.max_retry_after:
+            return None
+        self._rate_limit_waited += wait
+        self.attempt += 1
+        return wait
