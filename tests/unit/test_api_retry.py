@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bo_desktop.core.api.retry import RetryPolicy
+from bo_desktop.core.api.transport import _RetryBudget
 
 
 def test_full_jitter_stays_within_exponential_cap() -> None:
@@ -44,3 +45,24 @@ def test_500_is_retried_only_with_an_idempotency_key() -> None:
         assert policy.is_retryable_status(status, has_idempotency_key=False)
     for status in (400, 404, 409, 422):
         assert not policy.is_retryable_status(status, has_idempotency_key=True)
+
+
+def test_retry_budget_bounds_attempts() -> None:
+    budget = _RetryBudget(RetryPolicy(max_attempts=3, random=lambda: 1.0, base_delay=0.1), enabled=True)
+    assert budget.next_delay() == 0.1
+    assert budget.next_delay() == 0.2
+    assert budget.next_delay() is None  # three attempts in all
+    assert _RetryBudget(RetryPolicy(), enabled=False).next_delay() is None
+
+
+def test_retry_budget_bounds_total_time_and_caps_server_hints() -> None:
+    policy = RetryPolicy(max_attempts=10, max_delay=2.0, total_budget=1.0)
+    assert _RetryBudget(policy, enabled=True).next_delay(hint=60.0) is None  # 2 s > 1 s budget
+    assert _RetryBudget(RetryPolicy(max_delay=2.0), enabled=True).next_delay(hint=60.0) == 2.0
+
+
+def test_rate_limit_waits_are_bounded_in_total() -> None:
+    budget = _RetryBudget(RetryPolicy(max_attempts=10, max_retry_after=5.0), enabled=True)
+    assert budget.rate_limit_wait(3.0) == 3.0
+    assert budget.rate_limit_wait(3.0) is None  # 6 s of waiting would exceed 5 s
+    assert _RetryBudget(RetryPolicy(), enabled=False).rate_limit_wait(1.0) is None

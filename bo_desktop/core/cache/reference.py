@@ -167,8 +167,16 @@ class ReferenceCache:
         return result
 
     async def sync_dataset(self, api: ReferenceSource, dataset: ReferenceDataset | str) -> SyncResult:
-        """Sync one dataset (on a ``reference.updated`` event); raises its error if it fails."""
-        return await self.sync(api, (ReferenceDataset(dataset),))
+        """Sync one dataset (on a ``reference.updated`` event); raises its error if it fails.
+
+        A dataset this version does not know (a newer server's) is ignored.
+        """
+        try:
+            known = ReferenceDataset(dataset)
+        except ValueError:
+            log.info("ignoring update of unknown reference dataset %r", dataset)
+            return SyncResult(changed=(), unchanged=())
+        return await self.sync(api, (known,))
 
     async def _fetch(
         self, api: ReferenceSource, dataset: ReferenceDataset
