@@ -115,8 +115,9 @@ def test_secrets_never_reach_logs_reprs_or_errors(sandbox: Any, caplog: pytest.L
             texts.append(repr(client))
             texts.append(repr(client._session))
             for call in (
-                client.get("withdrawals/W-999999999", Withdrawal),  # 403 for compliance? 404 either way
+                client.get("withdrawals/W-999999999", Withdrawal),
                 client.login("compliance", "wrong-" + password),
+                client.login("compliance", "wrong-" + password * 60),  # too long: a 422
             ):
                 try:
                     await call

@@ -108,7 +108,9 @@ class ApiClient:
 
     async def login(self, username: str, password: str) -> Me:
         """Sign in; raises InvalidCredentials, Offline, TlsError, ServerError... on failure."""
-        body = LoginRequest(username=username, password=password)
+        # model_construct: the server validates. Client-side validation errors would quote the
+        # input, i.e. the password, in their message.
+        body = LoginRequest.model_construct(username=username, password=password)
         response = await self._request(
             "POST", "auth/login", content=to_json(body), authenticated=False, retryable=False
         )
