@@ -20,15 +20,39 @@ from ..chaos import ChaosMiddleware
 from ..state import SandboxState
 from .deps import reject_unstorable_text
 from .problems import PROBLEM_RESPONSES, install_problem_handlers
-from .routes import admin, audit_log, auth, events, health, me, reference, withdrawal_actions, withdrawals
+from .routes import (
+    admin,
+    audit_log,
+    auth,
+    events,
+    health,
+    me,
+    players,
+    players_actions,
+    players_limits,
+    players_notes,
+    players_sections,
+    reference,
+    transactions,
+    withdrawal_actions,
+    withdrawal_context,
+    withdrawals,
+)
 
 ROUTERS: list[APIRouter] = [
     health.router,
     auth.router,
     me.router,
     reference.router,
+    players.router,
+    players_sections.router,
+    players_notes.router,
+    players_limits.router,
+    players_actions.router,
+    transactions.router,
     withdrawals.router,
     withdrawal_actions.router,
+    withdrawal_context.router,
     events.router,
     audit_log.router,
     admin.router,
