@@ -105,10 +105,10 @@ def make_withdrawal(server: Any, *, amount_eur_minor: int = 50_000) -> str:
     return withdrawal_id
 
 
-@pytest.fixture(scope="module")
-def short_ttl_server(sandbox_factory: Callable[..., Any]) -> Any:
-    """A second sandbox whose access tokens live one second (shared by the module's tests)."""
-    return sandbox_factory(access_token_ttl=1)
+@pytest.fixture
+def short_ttl_server(fresh_sandbox: Callable[..., Any]) -> Any:
+    """A sandbox of the test's own whose access tokens live one second (small and quiet)."""
+    return fresh_sandbox(access_token_ttl=1, players=50, simulator=False)
 
 
 @pytest.fixture(autouse=True)
