@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
@@ -126,13 +127,14 @@ class Application(QObject):
 
     async def shutdown(self) -> None:
         """Tear down in dependency order; every step is bounded so exit never hangs."""
-        if self.login_dialog is not None:
+        if self.login_dialog is not None and shiboken6.isValid(self.login_dialog):
             self.login_dialog.reject()
-        if self.window is not None:
-            self.window.closing.disconnect()
-            self.window.close()  # saves the layout
-            self.window.deleteLater()
-            self.window = None
+        self.errors.set_parent_widget(None)
+        window, self.window = self.window, None
+        if window is not None and shiboken6.isValid(window):
+            window.closing.disconnect(self.request_quit)
+            window.close()  # saves the layout
+            window.deleteLater()
         if self.services is not None:
             # Without "remember me" the refresh token dies with the app: revoke it on the server.
             await self.services.close(logout=not self.services.remember)
@@ -184,7 +186,7 @@ class Application(QObject):
         return ServerProfile(name="Built-in sandbox", url=server.url, environment=Environment.SANDBOX)
 
     async def _wait_for_health(self, url: str, timeout: float = 60.0) -> None:
-        api = new_api_client(url)
+        api = await new_api_client(url)
         try:
             deadline = asyncio.get_running_loop().time() + timeout
             while True:
@@ -209,7 +211,7 @@ class Application(QObject):
         token = await self._credentials.load_refresh_token_async(profile.url, username)
         if not token:
             return None
-        api = new_api_client(profile.url)
+        api = await new_api_client(profile.url)
         services = self._services(profile, username, api, remember=True)
         try:
             await api.resume(token)
@@ -265,7 +267,6 @@ class Application(QObject):
         finished: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         dialog.finished.connect(lambda code: None if finished.done() else finished.set_result(code))
         dialog.show()
-        dialog.raise_()
         if self.options.smoke_test:
             QTimer.singleShot(0, dialog.submit)
         quit_wait: asyncio.Future[Any] = asyncio.ensure_future(self._quit.wait())
@@ -283,7 +284,7 @@ class Application(QObject):
 
     async def _authenticate(self, attempt: LoginAttempt) -> SessionServices:
         """The login dialog's sign-in step: everything that must succeed before the window opens."""
-        api = new_api_client(attempt.profile.url)
+        api = await new_api_client(attempt.profile.url)
         services = self._services(attempt.profile, attempt.username, api, remember=attempt.remember)
         try:
             await api.login(attempt.username, attempt.password)

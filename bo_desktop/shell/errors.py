@@ -20,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
@@ -175,8 +176,16 @@ class ErrorReporter(QObject):
 
     @Slot(object)
     def _show(self, exc: BaseException) -> None:
+        try:
+            self._show_dialog(exc)
+        except Exception:
+            # Never let the error path feed itself (a failing dialog -> excepthook -> dialog...).
+            log.exception("could not show the error dialog")
+
+    def _show_dialog(self, exc: BaseException) -> None:
         if self._dialog is None or not self._dialog.isVisible():
-            self._dialog = ErrorDialog(self._parent, self._log_file)
+            parent = self._parent if self._parent is not None and shiboken6.isValid(self._parent) else None
+            self._dialog = ErrorDialog(parent, self._log_file)
             self._dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self._dialog.destroyed.connect(self._dialog_gone)
             self._dialog.add_error(readable_message(exc), error_details(exc))

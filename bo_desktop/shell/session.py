@@ -31,6 +31,7 @@ from bo_desktop.core.credentials import CredentialStore
 from bo_desktop.core.events import EventHub, Subscription
 from bo_desktop.core.settings import ServerProfile, Settings, normalize_url
 from bo_desktop.core.tasks import TaskRunner
+from bo_desktop.core.workers import run_in_worker
 from bo_desktop.shell.logs import SCRUBBER
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,10 @@ def cache_path(server_url: str, base: Path | None = None) -> Path:
     return base / "servers" / digest / "reference.sqlite3"
 
 
-def new_api_client(url: str) -> ApiClient:
-    return ApiClient(url, user_agent=USER_AGENT)
+async def new_api_client(url: str) -> ApiClient:
+    """Build the client in a worker: httpx loads the CA bundle into an SSL context on
+    construction, ~100 ms of blocking work that would freeze the login dialog's spinner."""
+    return await run_in_worker(ApiClient, url, user_agent=USER_AGENT)
 
 
 class SessionServices(QObject):

@@ -112,9 +112,8 @@ STAFF_PASSWORD = "Gui-Test-Pa55word!7q"
 
 
 def start_sandbox(database: Path, port: int = 0, players: int = 60):
-    from bo_desktop.sandbox.server import SandboxServer
-
     from bo_desktop.sandbox.config import SandboxConfig
+    from bo_desktop.sandbox.server import SandboxServer
 
     server = SandboxServer(
         SandboxConfig(
@@ -135,3 +134,22 @@ def gui_sandbox(tmp_path_factory: pytest.TempPathFactory):
     server = start_sandbox(tmp_path_factory.mktemp("gui-sandbox") / "sandbox.sqlite3")
     yield server
     server.stop()
+
+
+@pytest.fixture
+def make_driver(qtbot, qasync_loop):
+    """``make_driver(Options(...))`` starts the real Application; all are shut down at teardown."""
+    from app_driver import AppDriver
+
+    drivers: list[AppDriver] = []
+
+    def make(options):
+        driver = AppDriver(qtbot, qasync_loop, options)
+        drivers.append(driver)
+        return driver
+
+    yield make
+    for driver in drivers:
+        if not driver.task.done():
+            driver.app.request_quit()
+            qtbot.waitUntil(driver.task.done, timeout=20_000)

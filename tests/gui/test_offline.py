@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 
-from app_driver import AppDriver
 from conftest import STAFF_PASSWORD, start_sandbox
 
 from bo_desktop.app import Options
@@ -17,12 +16,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_offline_start_on_cache_then_automatic_reconnect(qtbot, qasync_loop, tmp_path, memory_keyring):
+def test_offline_start_on_cache_then_automatic_reconnect(
+    qtbot, qasync_loop, make_driver, tmp_path, memory_keyring
+):
     database, port = tmp_path / "sandbox.sqlite3", _free_port()
     server = start_sandbox(database, port=port)
     url = server.url
     try:
-        first = AppDriver(qtbot, qasync_loop, Options(server=url))
+        first = make_driver(Options(server=url))
         dialog = first.login_dialog()
         first.sign_in(dialog, url=url, username="payments1", password=STAFF_PASSWORD, remember=True)
         first.main_window()
@@ -34,7 +35,7 @@ def test_offline_start_on_cache_then_automatic_reconnect(qtbot, qasync_loop, tmp
         server.stop()
 
     # The server is down: the app still opens, read-only, on the cached reference data.
-    second = AppDriver(qtbot, qasync_loop, Options(server=url))
+    second = make_driver(Options(server=url))
     window = second.main_window()
     try:
         assert second.app.login_dialog is None
@@ -59,9 +60,9 @@ def test_offline_start_on_cache_then_automatic_reconnect(qtbot, qasync_loop, tmp
             second.quit()
 
 
-def test_no_cache_and_server_down_falls_back_to_login(qtbot, qasync_loop, tmp_path):
+def test_no_cache_and_server_down_falls_back_to_login(qtbot, qasync_loop, make_driver, tmp_path):
     url = f"http://127.0.0.1:{_free_port()}"
-    driver = AppDriver(qtbot, qasync_loop, Options(server=url))
+    driver = make_driver(Options(server=url))
     dialog = driver.login_dialog()  # nothing cached, nothing remembered: ask to sign in
     assert dialog.ui.urlEdit.text() == url
     assert driver.quit() == 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from app_driver import AppDriver
 from conftest import STAFF_PASSWORD
 
 from bo_desktop.app import Options
@@ -18,7 +17,9 @@ from bo_desktop.shell.logs import SecretScrubber, setup_logging, shutdown_loggin
 WRONG_PASSWORD = "Wrong-Secret-93xq"
 
 
-def test_secrets_only_in_the_keyring(qtbot, qasync_loop, gui_sandbox, memory_keyring, tmp_path, monkeypatch):
+def test_secrets_only_in_the_keyring(
+    qtbot, qasync_loop, make_driver, gui_sandbox, memory_keyring, tmp_path, monkeypatch
+):
     seen: list[str] = []
     original_add = SecretScrubber.add_secret
 
@@ -31,15 +32,15 @@ def test_secrets_only_in_the_keyring(qtbot, qasync_loop, gui_sandbox, memory_key
     log_file = setup_logging(logging.DEBUG, directory=tmp_path / "state" / "bo-desktop" / "log")
     url = gui_sandbox.url
     try:
-        driver = AppDriver(qtbot, qasync_loop, Options(server=url))
+        driver = make_driver(Options(server=url))
         dialog = driver.login_dialog()
-        driver.sign_in(dialog, url=url, username="compliance1", password=WRONG_PASSWORD)
+        driver.sign_in(dialog, url=url, username="compliance", password=WRONG_PASSWORD)
         qtbot.waitUntil(lambda: dialog.error_text != "", timeout=10_000)
         driver.type_into(dialog.ui.passwordEdit, STAFF_PASSWORD)
         qtbot.mouseClick(dialog.ui.rememberCheck, _left())
         qtbot.keyClick(dialog.ui.passwordEdit, _return())
         driver.main_window()
-        key = (SERVICE, account_key(url, "compliance1"))
+        key = (SERVICE, account_key(url, "compliance"))
         qtbot.waitUntil(lambda: key in memory_keyring.store, timeout=10_000)
         services = driver.app.services
         assert services is not None
