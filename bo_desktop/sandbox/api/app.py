@@ -24,6 +24,10 @@ from .routes import (
     admin,
     audit_log,
     auth,
+    disputes,
+    disputes_actions,
+    disputes_links,
+    disputes_thread,
     events,
     health,
     me,
@@ -53,6 +57,10 @@ ROUTERS: list[APIRouter] = [
     withdrawals.router,
     withdrawal_actions.router,
     withdrawal_context.router,
+    disputes.router,
+    disputes_actions.router,
+    disputes_links.router,
+    disputes_thread.router,
     events.router,
     audit_log.router,
     admin.router,
@@ -63,7 +71,8 @@ def build_app(state: SandboxState) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         audit.ensure_chain_lock(state.sessionmaker)
-        yield
+        async with disputes.sla_escalation(state):
+            yield
 
     app = FastAPI(
         title="bo-desktop sandbox platform",
