@@ -183,7 +183,7 @@ def _generate_player(ctx: SeedContext, p: PlayerProfile, rings: list[str]) -> No
 
     structuring = not p.heavy and rng.random() < STRUCTURING_SHARE and p.status == PlayerStatus.ACTIVE
     if structuring:
-        at = ctx.days_ago(rng.uniform(3, 14))
+        at = max(p.registered_at, ctx.days_ago(rng.uniform(3, 14)))
         for _ in range(rng.randint(3, 5)):
             deposit(ctx, p, led, at, rng.randint(180_000, 199_000))
             at += timedelta(hours=rng.uniform(6, 60))

@@ -163,13 +163,13 @@ def open_request(ctx: SeedContext, p: PlayerProfile, led: Ledger) -> None:
     to an account never used for deposits, some are big wins over the four-eyes threshold.
     """
     rng = ctx.rng
-    at = ctx.now - timedelta(minutes=rng.randint(5, 72 * 60))
+    earliest = p.registered_at + timedelta(hours=12)  # time for a deposit and some play first
+    at = max(earliest, ctx.now - timedelta(minutes=rng.randint(5, 72 * 60)))
     account: PaymentAccount | None = None
     roll = rng.random()
     if roll < 0.3:
-        deposit(
-            ctx, p, led, at - timedelta(minutes=rng.randint(20, 600)), int(rng.lognormvariate(5.5, 0.9) * 100)
-        )
+        deposited = max(p.registered_at, at - timedelta(minutes=rng.randint(20, 600)))
+        deposit(ctx, p, led, deposited, int(rng.lognormvariate(5.5, 0.9) * 100))
     elif roll < 0.4 and p.pay_n_play_provider is None:
         first = p.accounts[0]
         account = PaymentAccount(
@@ -181,7 +181,8 @@ def open_request(ctx: SeedContext, p: PlayerProfile, led: Ledger) -> None:
             int(rng.choice((2_500, 8_000, 30_000, 120_000, 260_000, 600_000))), p.currency
         )
         if target > led.balance:
-            _lucky_win(ctx, p, led, at - timedelta(minutes=rng.randint(10, 300)), target - led.balance)
+            won = max(p.registered_at + timedelta(minutes=5), at - timedelta(minutes=rng.randint(10, 300)))
+            _lucky_win(ctx, p, led, won, target - led.balance)
     amount = max(100, int(led.balance * rng.uniform(0.6, 1.0)) // 100 * 100)
     status = ctx.weighted(list(OPEN_STATUS_WEIGHTS), list(OPEN_STATUS_WEIGHTS.values()))
     add_withdrawal(ctx, p, led, at, amount, status, account)
@@ -193,7 +194,8 @@ def _lucky_win(ctx: SeedContext, p: PlayerProfile, led: Ledger, at: datetime, ga
     game = ctx.rng.choice(GAMES)
     stake = max(100, min(led.balance, gain // 20)) if led.balance > 0 else 100
     if led.balance < stake:
-        deposit(ctx, p, led, at - timedelta(minutes=2), to_eur_minor(stake, p.currency) + 500)
+        deposited = max(p.registered_at, at - timedelta(minutes=2))
+        deposit(ctx, p, led, deposited, to_eur_minor(stake, p.currency) + 500)
     stake = min(stake, max(led.balance, 0)) or 100
     common = {
         "game_id": game.id,
