@@ -31,7 +31,9 @@ class EnvironmentBanner(QWidget):
         self.environment = profile.environment
         self.title_label = named(QLabel(text), "environmentBannerTitle")
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.server_label = named(QLabel(f"{profile.name} · {profile.url}"), "environmentBannerServer")
+        # The profile name when it says more than the address (e.g. "Malta production").
+        server_text = profile.url if profile.name in profile.url else f"{profile.name} · {profile.url}"
+        self.server_label = named(QLabel(server_text), "environmentBannerServer")
         self.server_label.setTextFormat(Qt.TextFormat.PlainText)
         self.server_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.server_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

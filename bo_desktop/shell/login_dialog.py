@@ -126,6 +126,18 @@ class LoginDialog(QDialog):
                 "Stores a sign-in token in the system keyring (never your password). Untick to forget it."
             )
 
+        # Two form layouts size their label columns independently; line the fields up.
+        labels = [
+            self.ui.profileLabel,
+            self.ui.urlLabel,
+            self.ui.environmentLabel,
+            self.ui.usernameLabel,
+            self.ui.passwordLabel,
+        ]
+        label_width = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(label_width)
+
         self._load_profiles(preset_profile)
         self.ui.profileCombo.currentIndexChanged.connect(self._profile_selected)
         self.ui.usernameEdit.setText(preset_username or settings.last_username)
@@ -133,9 +145,9 @@ class LoginDialog(QDialog):
         for edit in (self.ui.urlEdit, self.ui.usernameEdit, self.ui.passwordEdit):
             edit.textEdited.connect(self._clear_error)
         # Start where the user has to type: the first empty field.
-        first_empty = next(
+        first_empty: QWidget = next(
             (e for e in (self.ui.urlEdit, self.ui.usernameEdit, self.ui.passwordEdit) if not e.text()),
-            self.ui.passwordEdit,
+            self.ok_button,  # everything pre-filled (sandbox): Enter or Space signs in
         )
         first_empty.setFocus()
         self.adjustSize()  # the .ui's size is a Designer default; fit the content instead
