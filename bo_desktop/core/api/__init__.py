@@ -23,6 +23,17 @@ Additions to the interface agreed in the brief (nothing renamed):
   (the URL is not http(s)) and
   :class:`UnexpectedResponse` (a 2xx body that does not match the contract); the transport
   errors share the base :class:`NetworkError` (``status == 0``, ``.retryable``).
+- Retries: besides 502/503/504, a call carrying an Idempotency-Key is also retried on 500 (the
+  server replays the committed result) and on 409 ``idempotency_in_flight``.
+- ``EventStream(..., last_event_id=None, read_timeout=45.0)``, ``.last_event_id``, ``.connects``.
+
+Elsewhere in core (same rule: added, nothing renamed):
+
+- ``EventHub.publish(event)`` (what the stream calls) and ``EventHub.subscribe(prefix, slot,
+  owner=None) -> Subscription`` (dies with ``owner``, or ``.cancel()``).
+- ``ReferenceCache.sync(api, datasets=ALL_DATASETS)``, ``.close()``, ``.items_as(dataset,
+  Model)``, ``.revision(dataset)``; reason codes are keyed ``applies_to/code``
+  (``cache.reason_code_key``); ``label(dataset, key, default=None)`` falls back to the key.
 """
 
 from .client import ApiClient
