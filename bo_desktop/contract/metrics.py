@@ -42,3 +42,7 @@ class Timeseries(ContractModel):
     step_seconds: int
     series: list[str]
     points: list[TimeseriesPoint]
+    # The server time the history was read, truncated to the second. Live ``metrics.point``
+    # events (1-second deltas) with ``t >= as_of`` are not in ``points`` yet: a client merges
+    # exactly those into the last bucket, so history and live neither overlap nor leave a gap.
+    as_of: datetime | None = None
