@@ -134,9 +134,9 @@ class LoginDialog(QDialog):
             self.ui.usernameLabel,
             self.ui.passwordLabel,
         ]
-        label_width = max(label.sizeHint().width() for label in labels)
-        for label in labels:
-            label.setMinimumWidth(label_width)
+        label_width = max(form_label.sizeHint().width() for form_label in labels)
+        for form_label in labels:
+            form_label.setMinimumWidth(label_width)
 
         self._load_profiles(preset_profile)
         self.ui.profileCombo.currentIndexChanged.connect(self._profile_selected)

@@ -107,33 +107,10 @@ def run_async(qtbot, qasync_loop) -> Callable[..., Any]:
     return run
 
 
-# A password that appears nowhere else, so the secrets grep cannot be fooled by the word "sandbox".
+# A password that appears nowhere else, so the secrets grep cannot be fooled by the word "sandbox"
+# (which legitimately appears in settings: profile names, environments).
 STAFF_PASSWORD = "Gui-Test-Pa55word!7q"
-
-
-def start_sandbox(database: Path, port: int = 0, players: int = 60):
-    from bo_desktop.sandbox.config import SandboxConfig
-    from bo_desktop.sandbox.server import SandboxServer
-
-    server = SandboxServer(
-        SandboxConfig(
-            port=port,
-            players=players,
-            staff_password=STAFF_PASSWORD,
-            database_url=f"sqlite:///{database}",
-            simulator_rate=0.2,
-        )
-    )
-    server.start()
-    return server
-
-
-@pytest.fixture(scope="session")
-def gui_sandbox(tmp_path_factory: pytest.TempPathFactory):
-    """One sandbox for the GUI sign-in tests, with a password of our own (see STAFF_PASSWORD)."""
-    server = start_sandbox(tmp_path_factory.mktemp("gui-sandbox") / "sandbox.sqlite3")
-    yield server
-    server.stop()
+GUI_PLAYERS = 60  # fresh sandboxes seed per test: keep them small
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import keyring
 import pytest
-from conftest import STAFF_PASSWORD
 from keyring.backends import fail
 
 from bo_desktop.app import Options
 from bo_desktop.core.credentials import SERVICE, account_key
+from bo_desktop.sandbox.config import DEMO_STAFF_PASSWORD
 
 
 def _closed_port_url() -> str:
@@ -24,11 +24,11 @@ def _closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"  # nothing listens there any more
 
 
-def test_good_password_opens_the_main_window(qtbot, make_driver, gui_sandbox, memory_keyring):
-    driver = make_driver(Options(server=gui_sandbox.url))
+def test_good_password_opens_the_main_window(qtbot, make_driver, sandbox, memory_keyring):
+    driver = make_driver(Options(server=sandbox.url))
     dialog = driver.login_dialog()
-    assert dialog.ui.urlEdit.text() == gui_sandbox.url.rstrip("/")
-    driver.sign_in(dialog, url=gui_sandbox.url, username="payments1", password=STAFF_PASSWORD)
+    assert dialog.ui.urlEdit.text() == sandbox.url.rstrip("/")
+    driver.sign_in(dialog, url=sandbox.url, username="payments1", password=DEMO_STAFF_PASSWORD)
     window = driver.main_window()
     assert "Online" in window.status.connection_label.text()
     assert "(payments)" in window.status.user_label.text()
@@ -39,19 +39,19 @@ def test_good_password_opens_the_main_window(qtbot, make_driver, gui_sandbox, me
     assert driver.settings.last_username == "payments1"
 
 
-def test_wrong_password_is_inline_and_keeps_what_was_typed(qtbot, make_driver, gui_sandbox):
-    driver = make_driver(Options(server=gui_sandbox.url))
+def test_wrong_password_is_inline_and_keeps_what_was_typed(qtbot, make_driver, sandbox):
+    driver = make_driver(Options(server=sandbox.url))
     dialog = driver.login_dialog()
-    driver.sign_in(dialog, url=gui_sandbox.url, username="payments1", password="not-the-password")
+    driver.sign_in(dialog, url=sandbox.url, username="payments1", password="not-the-password")
     driver.wait_not_busy(dialog)
     qtbot.waitUntil(lambda: dialog.error_text != "", timeout=10_000)
     assert "Wrong username or password" in dialog.error_text
     assert dialog.isVisible()
     assert dialog.ui.usernameEdit.text() == "payments1"
     assert dialog.ui.passwordEdit.text() == "not-the-password"
-    assert dialog.ui.urlEdit.text() == gui_sandbox.url
+    assert dialog.ui.urlEdit.text() == sandbox.url
     # Fix the password and go on: the dialog is still fully usable.
-    driver.type_into(dialog.ui.passwordEdit, STAFF_PASSWORD)
+    driver.type_into(dialog.ui.passwordEdit, DEMO_STAFF_PASSWORD)
     assert dialog.error_text == ""  # typing clears the stale message
     qtbot.mouseClick(dialog.ok_button, qtbot_left())
     driver.main_window()
@@ -135,12 +135,12 @@ def test_untrusted_certificate_is_explained(qtbot, make_driver, self_signed_tls_
     assert driver.quit() == 0
 
 
-def test_remember_me_round_trip_via_keyring(qtbot, make_driver, gui_sandbox, memory_keyring):
-    url = gui_sandbox.url
+def test_remember_me_round_trip_via_keyring(qtbot, make_driver, sandbox, memory_keyring):
+    url = sandbox.url
     first = make_driver(Options(server=url))
     dialog = first.login_dialog()
     assert dialog.ui.rememberCheck.isEnabled()
-    first.sign_in(dialog, url=url, username="payments1", password=STAFF_PASSWORD, remember=True)
+    first.sign_in(dialog, url=url, username="payments1", password=DEMO_STAFF_PASSWORD, remember=True)
     first.main_window()
     key = (SERVICE, account_key(url, "payments1"))
     qtbot.waitUntil(lambda: key in memory_keyring.store, timeout=10_000)
@@ -156,13 +156,13 @@ def test_remember_me_round_trip_via_keyring(qtbot, make_driver, gui_sandbox, mem
     assert second.quit() == 0
 
 
-def test_no_keyring_disables_remember_me_and_still_signs_in(qtbot, make_driver, gui_sandbox):
+def test_no_keyring_disables_remember_me_and_still_signs_in(qtbot, make_driver, sandbox):
     keyring.set_keyring(fail.Keyring())  # a headless machine
-    driver = make_driver(Options(server=gui_sandbox.url))
+    driver = make_driver(Options(server=sandbox.url))
     dialog = driver.login_dialog()
     check = dialog.ui.rememberCheck
     assert not check.isEnabled() and not check.isChecked()
     assert "keyring" in check.toolTip().lower()
-    driver.sign_in(dialog, url=gui_sandbox.url, username="payments1", password=STAFF_PASSWORD)
+    driver.sign_in(dialog, url=sandbox.url, username="payments1", password=DEMO_STAFF_PASSWORD)
     driver.main_window()
     assert driver.quit() == 0

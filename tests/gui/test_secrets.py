@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from conftest import STAFF_PASSWORD
+from conftest import GUI_PLAYERS, STAFF_PASSWORD
 
 from bo_desktop.app import Options
 from bo_desktop.core.api.errors import ApiError
@@ -18,7 +18,7 @@ WRONG_PASSWORD = "Wrong-Secret-93xq"
 
 
 def test_secrets_only_in_the_keyring(
-    qtbot, qasync_loop, make_driver, gui_sandbox, memory_keyring, tmp_path, monkeypatch
+    qtbot, qasync_loop, make_driver, fresh_sandbox, memory_keyring, tmp_path, monkeypatch
 ):
     seen: list[str] = []
     original_add = SecretScrubber.add_secret
@@ -30,7 +30,7 @@ def test_secrets_only_in_the_keyring(
 
     monkeypatch.setattr(SecretScrubber, "add_secret", spy)
     log_file = setup_logging(logging.DEBUG, directory=tmp_path / "state" / "bo-desktop" / "log")
-    url = gui_sandbox.url
+    url = fresh_sandbox(players=GUI_PLAYERS, staff_password=STAFF_PASSWORD).url
     try:
         driver = make_driver(Options(server=url))
         dialog = driver.login_dialog()
