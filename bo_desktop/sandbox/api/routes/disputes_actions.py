@@ -58,6 +58,16 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 RESOLVABLE = frozenset({"new", "open", "waiting_on_player", "escalated"})
 
 
+def clear_resolution(row: DisputeRow) -> None:
+    row.resolved_at = None
+    row.resolution_outcome = None
+    row.resolution_summary = None
+    row.compensation_minor = 0
+    row.compensation_currency = None
+    row.compensation_needs_approval = False
+    row.compensation_approved_by = None
+
+
 @router.post("", response_model=None, status_code=201)
 def create_dispute(
     body: DisputeCreate, request: Request, principal: Writer, state: State, key: IdempotencyKeyHeader = None
@@ -133,6 +143,8 @@ def update_dispute(
                 )
             row.status = new
             sla.follow_status(row, old, new, now)
+            if old == "resolved" and new == "open":
+                clear_resolution(row)  # reopened: the old outcome is void (the audit trail keeps it)
             notes.append(f"status {old} → {new}")
         if body.priority is not None and body.priority.value != row.priority:
             old_priority = row.priority
