@@ -1,4 +1,5 @@
-"""The SSE consumer against the real event stream: delivery, resume, reset, refresh, shutdown.
+"""The SSE consumer against the real event stream: delivery, resume, reset, refresh, shutdown,
+and the reference.updated → cache resync path.
 
 EventHub (the only Qt piece allowed here) sits between the stream and the test, as in the app.
 """
@@ -12,10 +13,13 @@ from typing import Any
 
 from conftest import chaos, make_withdrawal, run, signed_in
 
-from bo_desktop.contract.events import ServerEvent
+from bo_desktop.contract.events import EventType, ServerEvent
 from bo_desktop.contract.payments import ClaimRequest, Withdrawal
+from bo_desktop.contract.reference import ReferenceDataset
 from bo_desktop.core.api import ApiClient, ConnectionState, EventStream
+from bo_desktop.core.cache import ReferenceCache, SyncResult
 from bo_desktop.core.events import EventHub
+from bo_desktop.sandbox import db as sandbox_db
 
 
 async def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
@@ -108,3 +112,59 @@ def test_stream_refreshes_an_expired_token_and_stops_instantly(short_ttl_server:
             return time.monotonic() - started
 
     assert run(main()) < 0.5
+
+
+def test_reference_updated_event_resyncs_only_that_dataset(
+    fresh_sandbox: Any, qapp: Any, tmp_path: Any
+) -> None:
+    server = fresh_sandbox(players=50, simulator=False)
+    cache = ReferenceCache(tmp_path / "server.db")
+    hub = EventHub()
+    results: list[SyncResult] = []
+    pending: list[asyncio.Task[None]] = []
+
+    async def main() -> None:
+        async with signed_in(server, "manager") as client:
+            await cache.sync(client)
+
+            async def resync(dataset: str) -> None:
+                results.append(await cache.sync_dataset(client, dataset))
+
+            # What the shell does: the hub's reference.updated subscribers trigger a resync.
+            hub.subscribe(
+                EventType.REFERENCE_UPDATED,
+                lambda e: pending.append(asyncio.ensure_future(resync(e.data["dataset"]))),
+                owner=hub,
+            )
+            stream = EventStream(client, hub.publish)
+            task = asyncio.ensure_future(stream.run())
+            await wait_for(lambda: stream.connects == 1)
+            add_segment(server, "SEG-TEST", "Test segment")
+            await wait_for(lambda: bool(results))
+            task.cancel()
+            await asyncio.gather(task, *pending, return_exceptions=True)
+        await cache.close()
+
+    run(main())
+    [result] = results
+    assert result.changed == (ReferenceDataset.SEGMENTS,)
+    assert result.rows_written == 1
+    assert cache.label(ReferenceDataset.SEGMENTS, "SEG-TEST") == "Test segment"
+
+
+def add_segment(server: Any, segment_id: str, name: str) -> None:
+    """Arrange a runtime change of reference data the way the platform does it: the row, the
+    dataset's revision bump and the ``reference.updated`` event (no API creates segments yet)."""
+    with server.state.sessionmaker.begin() as session:
+        now = sandbox_db.utcnow()
+        session.add(
+            sandbox_db.Segment(id=segment_id, name=name, builtin=False, marketing=False, created_at=now)
+        )
+        revision = session.get(sandbox_db.ReferenceRevision, "segments")
+        if revision is None:
+            revision = sandbox_db.ReferenceRevision(dataset="segments", revision=1, updated_at=now)
+            session.add(revision)
+        revision.revision += 1
+        revision.updated_at = now
+        new_revision = revision.revision
+    server.state.bus.publish(EventType.REFERENCE_UPDATED, {"dataset": "segments", "revision": new_revision})

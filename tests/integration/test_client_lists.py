@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from conftest import run, signed_in
 
-from bo_desktop.contract.enums import WithdrawalStatus
-from bo_desktop.contract.payments import Withdrawal
+from bo_desktop.contract.enums import Psp
+from bo_desktop.contract.payments import Transaction
 
 
 def test_paginate_yields_every_item_once_in_stable_order(sandbox: Any) -> None:
-    params = {"status": [WithdrawalStatus.PAID, WithdrawalStatus.REJECTED], "sort": "requested_at"}
+    # Bounded in time so the live simulator cannot add rows between the two walks.
+    params = {"psp": Psp.TRUSTLY, "to": datetime.now(UTC) - timedelta(minutes=1)}
 
     async def main() -> tuple[list[str], list[str], int]:
-        async with signed_in(sandbox, "payments1") as client:
+        async with signed_in(sandbox, "compliance") as client:
             small: list[str] = []
             pages = 0
-            async for items in client.paginate("withdrawals", Withdrawal, params=params, page_size=37):
+            async for items in client.paginate("transactions", Transaction, params=params, page_size=97):
                 pages += 1
-                assert len(items) <= 37
-                small += [w.id for w in items]
+                assert len(items) <= 97
+                small += [t.id for t in items]
             large: list[str] = []
-            async for items in client.paginate("withdrawals", Withdrawal, params=params, page_size=500):
-                large += [w.id for w in items]
+            async for items in client.paginate("transactions", Transaction, params=params, page_size=500):
+                large += [t.id for t in items]
             return small, large, pages
 
     small, large, pages = run(main())
-    assert pages > 1, "too few items to exercise pagination"
+    assert pages > 2, "too few items to exercise pagination"
     assert small == large
     assert len(set(small)) == len(small)
