@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bo_desktop.core.api.sse_parser import SseMessage, SseParser
 
 
@@ -57,3 +60,30 @@ def test_event_name_resets_between_events() -> None:
     first, second = feed(SseParser(), "event: reset\ndata: {}\n\ndata: {}\n\n")
     assert first.event == "reset"
     assert second.event == "message"
+
+
+_field_text = st.text(alphabet=st.characters(blacklist_characters="\r\n\0", blacklist_categories=("Cs",)))
+
+
+@given(
+    events=st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=10**12),
+            st.from_regex(r"[a-z]+(\.[a-z_]+)?", fullmatch=True),
+            st.lists(_field_text, min_size=1, max_size=4),
+        ),
+        max_size=8,
+    ),
+    heartbeats=st.booleans(),
+)
+def test_round_trip_of_what_a_server_writes(
+    events: list[tuple[int, str, list[str]]], heartbeats: bool
+) -> None:
+    lines: list[str] = ["retry: 3000", ""]
+    for event_id, event_type, data_lines in events:
+        if heartbeats:
+            lines += [": heartbeat", ""]
+        lines += [f"id: {event_id}", f"event: {event_type}", *(f"data: {d}" for d in data_lines), ""]
+    parser = SseParser()
+    parsed = [m for m in map(parser.feed_line, lines) if m is not None]
+    assert [(m.id, m.event, m.data) for m in parsed] == [(str(i), t, "\n".join(d)) for i, t, d in events]
