@@ -30,6 +30,12 @@ class ShellRequests(QObject):
 
     #: Show player ``player_id`` (e.g. "P-1042"): raises the players panel and opens the profile.
     open_player = Signal(str)
+    #: Start a dispute ticket about ``player_id``, optionally about one of their items:
+    #: ``(player_id, link_kind, link_id)`` with link_kind "transaction" | "withdrawal" |
+    #: "game_round" or "" (with link_id "") for none. The disputes panel opens its create dialog.
+    create_dispute = Signal(str, str, str)
+    #: Show dispute ticket ``dispute_id`` (e.g. "D-000123") in the disputes panel.
+    open_dispute = Signal(str)
 
 
 class NotificationLevel(StrEnum):
