@@ -27,7 +27,8 @@ from . import db, metrics
 from .config import DEMO_STAFF_PASSWORD
 from .reference_data import DEMO_STAFF, SEGMENTS, to_eur_minor
 from .seed_activity import Ledger, deposit, play_session, player_favourites, session_starts
-from .seed_cases import detect_alerts, kyc_documents, loyalty, notes, rg_limits
+from .seed_alerts import detect_alerts
+from .seed_cases import kyc_documents, loyalty, notes, rg_limits
 from .seed_core import Progress, SeedContext
 from .seed_disputes import dispute
 from .seed_payouts import maybe_cash_out, open_request
