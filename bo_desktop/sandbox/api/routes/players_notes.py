@@ -39,7 +39,7 @@ Writer = Annotated[Principal, Depends(require(Permission.PLAYERS_WRITE))]
 
 
 def note_models(session: Session, rows: list[NoteRow]) -> list[Note]:
-    names = dict(session.execute(sa.select(Staff.id, Staff.display_name)).tuples().all())
+    names = dict(session.execute(sa.select(Staff.id, Staff.display_name)).all())
     return [
         Note(
             id=row.id,

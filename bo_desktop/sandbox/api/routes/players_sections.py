@@ -122,7 +122,7 @@ def player_loyalty(
 
 
 def _staff_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(sa.select(Staff.id, Staff.display_name)).tuples().all())
+    return dict(session.execute(sa.select(Staff.id, Staff.display_name)).all())
 
 
 def alert_models(session: Session, rows: Sequence[AlertRow]) -> list[Alert]:
