@@ -9,8 +9,9 @@ summed counters, so a 1-hour point's success rate weighs every attempt equally:
 - ``psp.<code>.attempts`` ``psp.<code>.successes`` ``psp.<code>.latency_ms_sum``
 
 Served series: deposits_eur, withdrawals_eur, bets_eur, wins_eur, ggr_eur, active_players,
-psp.<code>.success_rate, psp.<code>.latency_ms. History older than a day may be stored in
-15-minute rows (the seed does, to stay fast); sums and averages over coarser steps stay right.
+psp.<code>.success_rate, psp.<code>.latency_ms, psp.<code>.attempts (the rates' weight). History
+older than a day may be stored in 15-minute rows (the seed does, to stay fast); sums and averages over
+coarser steps stay right.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ PSP_CODES = tuple(p.value for p in Psp)
 SERIES: tuple[str, ...] = (
     *MONEY_SERIES,
     "active_players",
-    *(f"psp.{c}.{m}" for c in PSP_CODES for m in ("success_rate", "latency_ms")),
+    *(f"psp.{c}.{m}" for c in PSP_CODES for m in ("success_rate", "latency_ms", "attempts")),
 )
 THRESHOLDS = {p.code.value: p.success_rate_threshold for p in PAYMENT_PROVIDERS}
 MIN_HEALTH_SAMPLE = 20  # attempts in 5 minutes before a low success rate marks a PSP unhealthy
@@ -144,6 +145,9 @@ def served_values(stored: Mapping[str, float]) -> dict[str, float]:
     values["active_players"] = round(get("active_players", 0.0), 1)
     for code in PSP_CODES:
         attempts = get(f"psp.{code}.attempts", 0.0)
+        # The weight of the two rates: a client merging live 1-second points into a bucket
+        # averages them by attempts, as this function does over the bucket.
+        values[f"psp.{code}.attempts"] = attempts
         if attempts > 0:
             values[f"psp.{code}.success_rate"] = round(get(f"psp.{code}.successes", 0.0) / attempts, 4)
             values[f"psp.{code}.latency_ms"] = round(get(f"psp.{code}.latency_ms_sum", 0.0) / attempts, 1)
