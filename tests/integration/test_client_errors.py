@@ -10,13 +10,16 @@ from conftest import chaos, make_withdrawal, run, signed_in
 
 from bo_desktop.contract.payments import ClaimRequest, RejectRequest, Withdrawal
 from bo_desktop.core.api import (
+    ApiClient,
     Conflict,
+    ConnectionState,
     Forbidden,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
     RateLimited,
     RetryPolicy,
+    TlsError,
     ValidationFailed,
 )
 
@@ -109,5 +112,21 @@ def test_rate_limited_mutation_is_not_retried(sandbox: Any) -> None:
             assert limited.value.retry_after == 2.0
             assert "2 s" in limited.value.user_message
             assert waits == []
+
+    run(main())
+
+
+def test_tls_to_a_plain_http_server_is_a_tls_error_not_retried(sandbox: Any) -> None:
+    # A real failed handshake: https:// against the sandbox's plain-HTTP port. (An untrusted
+    # certificate needs a TLS server; that case is in tests/unit/test_api_wire_edges.py.)
+    async def main() -> None:
+        https_url = sandbox.url.replace("http://", "https://", 1)
+        async with ApiClient(https_url, user_agent="tests") as client:
+            states: list[ConnectionState] = []
+            client.connection_observers.add(states.append)
+            with pytest.raises(TlsError) as caught:
+                await client.login("payments1", "whatever")
+            assert "TLS" in caught.value.user_message
+            assert states == [ConnectionState.OFFLINE]
 
     run(main())

@@ -1,9 +1,10 @@
 """Wire-level failures the sandbox cannot produce, through the real ApiClient.
 
-These use ``httpx.MockTransport`` on purpose and only for this: a TLS certificate failure and a
-reverse proxy's HTML error page happen *between* the client and the platform, so no platform
-(ours or a real one) can be made to answer them. Everything the platform itself answers is tested
-against the real sandbox in tests/integration/.
+These use ``httpx.MockTransport`` on purpose and only for this: an untrusted certificate (the
+sandbox serves plain HTTP on loopback, so it has no certificate to distrust), a reverse proxy's
+HTML error page and a redirect happen *between* the client and the platform, so no platform can
+be made to answer them. Everything the platform itself answers — including a real failed TLS
+handshake — is tested against the real sandbox in tests/integration/.
 """
 
 from __future__ import annotations

@@ -191,15 +191,14 @@ class ConnectionLost(NetworkError):
 
 
 class TlsError(NetworkError):
-    """The TLS handshake failed, typically an untrusted or mismatched certificate."""
+    """The TLS handshake failed: an untrusted or mismatched certificate, or not an https server."""
 
     retryable = False  # a certificate does not fix itself within seconds
 
     @property
     def user_message(self) -> str:
         return (
-            "The server's certificate could not be verified (TLS error). "
-            "Check the server address or ask IT whether the certificate is trusted."
+            f"{self.problem.detail} Check the server address, or ask IT whether its certificate is trusted."
         )
 
 
@@ -277,17 +276,22 @@ def error_from_response(response: httpx.Response) -> ApiError:
     return _BY_STATUS.get(status, ApiError)(problem)
 
 
-def _is_tls_failure(exc: BaseException) -> bool:
+def _tls_failure(exc: BaseException) -> str | None:
+    """ "certificate" or "handshake" when ``exc`` (or what it wraps) is a TLS failure, else None."""
     seen: set[int] = set()
     current: BaseException | None = exc
+    found = False
     while current is not None and id(current) not in seen:
-        if isinstance(current, ssl.SSLError | ssl.CertificateError):
-            return True
+        found = found or isinstance(current, ssl.SSLError | ssl.CertificateError)
+        if isinstance(current, ssl.SSLCertVerificationError | ssl.CertificateError):
+            return "certificate"
         seen.add(id(current))
         current = current.__cause__ or current.__context__
-    # httpcore re-raises ssl errors as ConnectError with the original message only.
+    # httpcore re-raises ssl errors as ConnectError, sometimes with the original message only.
     text = str(exc).upper()
-    return "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text.split(":")[0]
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return "certificate"
+    return "handshake" if found or text.startswith("[SSL") else None
 
 
 def _transport_problem(title: str, code: str, detail: str) -> Problem:
@@ -300,9 +304,20 @@ def error_from_transport(exc: httpx.TransportError) -> NetworkError:
     The httpx message is not copied into the problem: it can be long and low-level; the type and
     a fixed sentence say what the user needs. The original stays as ``__cause__`` for the log.
     """
-    if _is_tls_failure(exc):
+    tls = _tls_failure(exc)
+    if tls == "certificate":
         return TlsError(
-            _transport_problem("TLS error", "tls_error", "The server's TLS certificate was rejected.")
+            _transport_problem(
+                "TLS error", "tls_certificate", "The server's certificate could not be verified (TLS error)."
+            )
+        )
+    if tls == "handshake":
+        return TlsError(
+            _transport_problem(
+                "TLS error",
+                "tls_error",
+                "A secure connection could not be established (TLS error); is this an https server?",
+            )
         )
     if isinstance(exc, httpx.UnsupportedProtocol):
         return BadServerAddress(
