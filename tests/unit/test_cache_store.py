@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from bo_desktop.contract.reference import Currency, ReasonCode, ReferenceDataset, StaffMember
 from bo_desktop.core.cache import ReferenceCache, reason_code_key
@@ -147,3 +148,30 @@ def test_empty_cache_has_no_data(tmp_path: Path) -> None:
     assert cache.last_synced_at is None
     assert cache.items("games") == []
     assert cache.label("countries", "XX", "Unknown") == "Unknown"
+
+
+def test_locked_file_is_not_mistaken_for_a_corrupt_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "c.db"
+    store = open_store(path)
+    store.apply([full_dataset(ReferenceDataset.COUNTRIES)], [], NOW)
+    store.close()
+
+    def locked(self: CacheStore) -> None:
+        raise OperationalError("PRAGMA journal_mode=WAL", {}, sqlite3.OperationalError("database is locked"))
+
+    # Another window holding the file past busy_timeout: raise, and above all keep the file.
+    monkeypatch.setattr(CacheStore, "_connect", locked)
+    with pytest.raises(OperationalError):
+        CacheStore(path).open()
+    monkeypatch.undo()
+    reopened = open_store(path)
+    assert reopened.load()[ReferenceDataset.COUNTRIES].items
+    reopened.close()
+
+
+def test_path_with_url_characters(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "we?ird#name" / "c.db")
+    assert (tmp_path / "we?ird#name" / "c.db").exists()
+    store.close()

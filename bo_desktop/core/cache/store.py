@@ -9,15 +9,16 @@ whose payload did not change, so a sync that changes one game rewrites one row.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, select, update
+from sqlalchemy import URL, Connection, Engine, create_engine, delete, event, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from bo_desktop.contract.reference import ReferenceDataset
@@ -69,13 +70,19 @@ class CacheStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._engine = self._connect()
-        except DatabaseError:
-            log.warning("reference cache %s is unreadable; rebuilding it", self.path.name)
+        except DatabaseError as exc:
+            # Only a damaged file is thrown away. OperationalError (locked by another window,
+            # disk full, read-only) is a DatabaseError too, and deleting then would lose a good
+            # cache or pull the file from under its other user.
+            if isinstance(exc, OperationalError) or not isinstance(exc.orig, sqlite3.DatabaseError):
+                raise
+            log.warning("reference cache %s is unreadable (%s); rebuilding it", self.path.name, exc.orig)
             self._discard_files()
             self._engine = self._connect()
 
     def _connect(self) -> Engine:
-        engine = create_engine(f"sqlite:///{self.path}")
+        # URL.create: a path with "?" or "#" (a user name, a synced folder) stays a path.
+        engine = create_engine(URL.create("sqlite", database=str(self.path)))
         event.listen(engine, "connect", _sqlite_pragmas)
         try:
             with engine.begin() as conn:
