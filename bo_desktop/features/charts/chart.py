@@ -1,0 +1,365 @@
+"""One live chart: a matplotlib ``Figure`` in a ``FigureCanvasQTAgg``, updated by blitting.
+
+Importing this module imports matplotlib (~0.6 s), so only the dock factory imports it.
+
+Drawing strategy (matplotlib's blitting tutorial):
+
+- The lines and the hover cursor are *animated* artists: a full ``canvas.draw()`` paints axes,
+  ticks, grid and legend only, and the ``draw_event`` handler copies that as the background.
+- A live update restores the background and draws just the animated artists (``blit``). A full
+  redraw happens only when the axes must change: first draw, resize, a new bucket that moves the
+  x-range, or values leaving the y-range (which has headroom so that is rare).
+- Updates are coalesced by a single-shot timer: a burst of events (replay after a reconnect)
+  costs one frame. Nothing is drawn while the chart is hidden (closed or tabbed-away dock,
+  minimised window) or paused; the pending change is drawn when it is shown or resumed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.backend_bases import DrawEvent, Event, MouseEvent
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QHideEvent, QImage, QPalette, QShowEvent
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+
+from bo_desktop.widgets.labels import mute, plain_label
+
+from . import formatting
+
+COALESCE_MS = 100
+_DAY = 86_400.0
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesSpec:
+    key: str  # name in the metrics series, e.g. "deposits_eur"
+    label: str
+    color: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSpec:
+    id: str  # stable: objectName "chart.<id>", export file names
+    title: str
+    unit: str  # money | count | percent | ms
+    series: tuple[SeriesSpec, ...]
+
+    def format_value(self, value: float) -> str:
+        if math.isnan(value):
+            return "—"
+        if self.unit == "money":
+            return formatting.money(value, "EUR")
+        if self.unit == "percent":
+            return formatting.percent(value)
+        if self.unit == "ms":
+            return f"{value:,.0f} ms"
+        return formatting.count(value)
+
+    def format_tick(self, value: float) -> str:
+        if self.unit == "money":
+            return formatting.compact_money(value, "EUR")
+        if self.unit == "percent":
+            return f"{value * 100:.0f}%"
+        return f"{value:,.0f}"
+
+
+def _to_datenum(epoch_seconds: np.ndarray) -> np.ndarray:
+    # matplotlib's default date epoch is 1970-01-01: a date number is days since the Unix epoch.
+    return epoch_seconds / _DAY
+
+
+class LiveChart(QWidget):
+    """Call :meth:`set_data`; the chart draws when it is visible and not paused."""
+
+    def __init__(self, spec: ChartSpec, parent: QWidget | None = None, *, blit: bool = True) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        self.use_blit = blit
+        self.setObjectName(f"chart.{spec.id}")
+        self.paused = False
+        self.full_draws = 0  # counters for tests and the benchmark
+        self.blits = 0
+        self._times = np.empty(0)
+        self._columns: dict[str, np.ndarray] = {}
+        self._x_range: tuple[float, float] | None = None
+        self._partial_last = False
+        # What the lines show now: pending data waits in _times/_columns while paused or hidden,
+        # and the hover readout and the exports must describe the picture, not the backlog.
+        self._shown_times = np.empty(0)
+        self._shown_columns: dict[str, np.ndarray] = {}
+        self._background: object | None = None
+        self._dirty = False
+        self._needs_full = True
+        self._hover_index: int | None = None
+
+        palette = self.palette()
+        fg = palette.color(QPalette.ColorRole.WindowText).name()
+        bg = palette.color(QPalette.ColorRole.Base).name()
+        self.figure = Figure(figsize=(5, 2.6), dpi=90, facecolor=bg, layout="constrained")
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setObjectName(f"chart.{spec.id}.canvas")
+        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.canvas.setMinimumSize(260, 170)
+        self.ax = self.figure.add_subplot()
+        self._style_axes(fg, bg)
+        self.lines: dict[str, Line2D] = {}
+        # The bucket in progress is drawn apart (dotted, hollow marker): it is still filling up,
+        # and a solid line dipping at the right edge every minute would read as a real drop.
+        self.tails: dict[str, Line2D] = {}
+        # Rates and latencies have buckets without attempts (gaps): markers keep lone points visible.
+        marker = "o" if spec.unit in ("percent", "ms") else None
+        for series in spec.series:
+            (line,) = self.ax.plot(
+                [], [], color=series.color, label=series.label, lw=1.6, marker=marker, ms=2.5
+            )
+            (tail,) = self.ax.plot([], [], color=series.color, lw=1.2, ls=":", marker="o", ms=4, mfc="none",
+                                   markevery=[1])  # fmt: skip
+            for artist in (line, tail):
+                artist.set_animated(blit)
+            self.lines[series.key] = line
+            self.tails[series.key] = tail
+        self.cursor = self.ax.axvline(0, color=fg, lw=0.8, alpha=0.6, visible=False, animated=blit)
+        # Above the plot, right of the title: inside the axes it would hide the values near the top.
+        self.ax.legend(handles=list(self.lines.values()), loc="lower right", bbox_to_anchor=(1.0, 1.0),
+                       fontsize=8, ncols=len(spec.series), frameon=False, labelcolor=fg, handlelength=1.2,
+                       columnspacing=1.0, borderaxespad=0.2)  # fmt: skip
+        self._empty_text = self.ax.text(0.5, 0.5, "Waiting for data…", transform=self.ax.transAxes,
+                                        ha="center", va="center", color=fg, alpha=0.6)  # fmt: skip
+
+        self.readout = mute(plain_label(self._idle_readout()))
+        self.readout.setObjectName(f"chart.{spec.id}.readout")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.readout)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(COALESCE_MS)
+        self._timer.timeout.connect(self.render)
+        self.canvas.mpl_connect("draw_event", self._on_draw)
+        self.canvas.mpl_connect("motion_notify_event", self._on_motion)
+        self.canvas.mpl_connect("axes_leave_event", self._on_leave)
+
+    def _style_axes(self, fg: str, bg: str) -> None:
+        ax = self.ax
+        ax.set_facecolor(bg)
+        ax.set_title(self.spec.title, color=fg, fontsize=10, loc="left")
+        ax.tick_params(colors=fg, labelsize=8)
+        for side, spine in ax.spines.items():
+            spine.set_color(fg)
+            spine.set_alpha(0.35)
+            spine.set_visible(side in ("left", "bottom"))
+        ax.grid(True, color=fg, alpha=0.12, lw=0.6)
+        locator = mdates.AutoDateLocator(tz=UTC, minticks=3, maxticks=7)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=UTC, show_offset=False))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: self.spec.format_tick(v)))
+
+    def _idle_readout(self) -> str:
+        return "Point at the chart to read a value (times in UTC)."
+
+    # -- data ------------------------------------------------------------------------------------
+
+    def set_data(
+        self,
+        times: np.ndarray,
+        columns: Mapping[str, np.ndarray],
+        x_range: tuple[float, float] | None = None,
+        *,
+        partial_last: bool = False,
+    ) -> None:
+        """New values (epoch-second bucket starts, one array per series key); drawn coalesced.
+        ``partial_last``: the newest bucket is still filling up (drawn dotted)."""
+        self._partial_last = partial_last
+        self._times = np.asarray(times, dtype=float)
+        self._columns = {k: np.asarray(v, dtype=float) for k, v in columns.items()}
+        if x_range != self._x_range:
+            self._x_range = x_range
+            self._needs_full = True
+        self._dirty = True
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def set_title(self, title: str) -> None:
+        if title != self.ax.get_title(loc="left"):
+            self.ax.set_title(title, loc="left")
+            self._needs_full = True
+            self._dirty = True
+
+    def set_reference_line(self, value: float, label: str) -> None:
+        """A static dashed line (a threshold): part of the background, costs nothing per frame."""
+        self.ax.axhline(value, color="#c62828", lw=0.8, ls="--", alpha=0.7)
+        if label:
+            self.ax.annotate(
+                label, (0.005, value), xycoords=("axes fraction", "data"), ha="left", va="top", fontsize=7,
+                color="#c62828", xytext=(0, -2), textcoords="offset points",
+            )  # fmt: skip
+        self._needs_full = True
+
+    def table(self) -> tuple[list[str], list[datetime], list[list[float]]]:
+        """Series labels, bucket times (UTC) and one row of values per bucket: the export data."""
+        labels = [s.label for s in self.spec.series]
+        shown = self._shown_times
+        times = [datetime.fromtimestamp(float(t), UTC) for t in shown]
+        cols = [self._shown_columns.get(s.key, np.full(len(shown), np.nan)) for s in self.spec.series]
+        rows = [[float(col[i]) for col in cols] for i in range(len(shown))]
+        return labels, times, rows
+
+    def grab_image(self) -> QImage:
+        """What the chart shows now (QImage: safe to encode in a worker thread)."""
+        return self.canvas.grab().toImage()
+
+    # -- pause / visibility ----------------------------------------------------------------------
+
+    def set_paused(self, paused: bool) -> None:
+        self.paused = paused
+        if not paused and self._dirty:
+            self.render()
+
+    def is_shown(self) -> bool:
+        return self.isVisible() and not self.visibleRegion().isEmpty()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self._needs_full = True
+            self._timer.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._timer.stop()
+        super().hideEvent(event)
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def render(self) -> None:
+        """Draw pending data now (the coalescing timer calls this)."""
+        if not self._dirty or self.paused or not self.is_shown():
+            return
+        self._dirty = False
+        self._apply_data()
+        if self._needs_full or not self.use_blit or self._background is None or self._rescale_y():
+            self._full_draw()
+        else:
+            self._blit()
+
+    def _apply_data(self) -> None:
+        self._shown_times, self._shown_columns = self._times, self._columns
+        x = _to_datenum(self._times)
+        done = len(x) - 1 if self._partial_last and len(x) >= 2 else len(x)
+        for key, line in self.lines.items():
+            y = self._columns.get(key, np.full(len(x), np.nan))
+            line.set_data(x[:done], y[:done])
+            tail = slice(done - 1, None) if done < len(x) else slice(0, 0)
+            self.tails[key].set_data(x[tail], y[tail])
+        self._empty_text.set_visible(len(x) == 0)
+
+    def _finite_values(self) -> np.ndarray:
+        arrays = [a for a in self._columns.values() if len(a)]
+        if not arrays:
+            return np.empty(0)
+        data = np.concatenate(arrays)
+        return data[np.isfinite(data)]
+
+    def _y_limits(self) -> tuple[float, float]:
+        data = self._finite_values()
+        if self.spec.unit == "percent":
+            low = min(0.8, math.floor((data.min() if len(data) else 1.0) * 10) / 10 - 0.05)
+            return max(-0.02, low), 1.02
+        high = float(data.max()) if len(data) else 1.0
+        low = float(data.min()) if len(data) else 0.0
+        return (min(0.0, low * 1.15), max(high * 1.2, 1.0))
+
+    def _rescale_y(self) -> bool:
+        """Whether the values left the y-range (or shrank far inside it): then redraw fully."""
+        data = self._finite_values()
+        if not len(data):
+            return False
+        bottom, top = self.ax.get_ylim()
+        high, low = float(data.max()), float(data.min())
+        if self.spec.unit == "percent":
+            return low < bottom
+        return high > top or low < bottom or (top > 1.0 and high < top * 0.35)
+
+    def _full_draw(self) -> None:
+        self._needs_full = False
+        self.ax.set_ylim(*self._y_limits())
+        if self._x_range is not None:
+            self.ax.set_xlim(*_to_datenum(np.array(self._x_range, dtype=float)))
+        elif len(self._times):
+            span = max(float(self._times[-1] - self._times[0]), 60.0)
+            self.ax.set_xlim(*_to_datenum(np.array([self._times[0], self._times[0] + span])))
+        self.full_draws += 1
+        self.canvas.draw()  # → _on_draw caches the background and blits the animated artists
+
+    def _on_draw(self, _event: DrawEvent | None) -> None:
+        if not self.use_blit:
+            return
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._draw_animated()
+
+    def _blit(self) -> None:
+        self.canvas.restore_region(self._background)
+        self._draw_animated()
+        self.canvas.blit(self.figure.bbox)
+        self.blits += 1
+
+    def _draw_animated(self) -> None:
+        for key, line in self.lines.items():
+            self.figure.draw_artist(line)
+            self.figure.draw_artist(self.tails[key])
+        if self.cursor.get_visible():
+            self.figure.draw_artist(self.cursor)
+
+    # -- hover readout ---------------------------------------------------------------------------
+
+    def _on_motion(self, event: Event) -> None:
+        if not isinstance(event, MouseEvent) or event.inaxes is not self.ax or event.xdata is None:
+            return
+        self.show_value_at(float(event.xdata) * _DAY)
+
+    def show_value_at(self, epoch_seconds: float) -> None:
+        """Put the cursor on the bucket nearest ``epoch_seconds`` and read its values out."""
+        times = self._shown_times
+        if not len(times):
+            return
+        index = int(np.clip(np.searchsorted(times, epoch_seconds), 0, len(times) - 1))
+        if index > 0 and abs(times[index - 1] - epoch_seconds) < abs(times[index] - epoch_seconds):
+            index -= 1
+        if index == self._hover_index and self.cursor.get_visible():
+            return
+        self._hover_index = index
+        at = datetime.fromtimestamp(float(times[index]), UTC)
+        parts = [at.strftime("%a %d %b %H:%M UTC")]
+        for series in self.spec.series:
+            column = self._shown_columns.get(series.key)
+            value = float(column[index]) if column is not None and index < len(column) else math.nan
+            parts.append(f"{series.label} {self.spec.format_value(value)}")
+        self.readout.setText("   ·   ".join(parts))
+        self.cursor.set_xdata([times[index] / _DAY] * 2)
+        self.cursor.set_visible(True)
+        self._redraw_overlay()
+
+    def _on_leave(self, _event: Event) -> None:
+        self._hover_index = None
+        self.cursor.set_visible(False)
+        self.readout.setText(self._idle_readout())
+        self._redraw_overlay()
+
+    def _redraw_overlay(self) -> None:
+        # The cursor moves even while paused: pausing is for reading values off a still chart.
+        if self.use_blit and self._background is not None and self.is_shown():
+            self._blit()
+        else:
+            self.canvas.draw_idle()

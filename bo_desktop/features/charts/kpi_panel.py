@@ -1,0 +1,163 @@
+"""The "Live KPIs" dock: today's numbers and payment-provider health, refreshed every second.
+
+The first snapshot is fetched when the panel opens (tiles are never empty for a second); after
+that every ``metrics.snapshot`` event replaces it. Provider health goes through
+:class:`ProviderHealthWatch`, which turns a tile red below the provider's threshold and raises one
+in-app notification per transition (down, and recovered).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+
+from bo_desktop.contract.events import ServerEvent
+from bo_desktop.contract.metrics import MetricsSnapshot
+from bo_desktop.contract.reference import PaymentProvider, ReferenceDataset
+from bo_desktop.core.api.errors import ApiError
+from bo_desktop.core.context import AppContext
+from bo_desktop.widgets.labels import mute, plain_label
+
+from . import formatting
+from .service import MetricsService, ProviderHealthWatch, ProviderStatus
+from .tiles import TILE_STYLE, KpiTile, TileGrid
+
+# key, caption: the order managers read them in (activity, money, work queues).
+KPI_TILES: tuple[tuple[str, str], ...] = (
+    ("players_online", "Players online"),
+    ("deposits_per_minute", "Deposits / min"),
+    ("withdrawals_per_minute", "Withdrawals / min"),
+    ("deposits_today", "Deposits today"),
+    ("withdrawals_today", "Withdrawals today"),
+    ("ggr_today", "GGR today"),
+    ("ngr_today", "NGR today"),
+    ("pending_withdrawals", "Pending withdrawals"),
+    ("open_disputes", "Open disputes"),
+    ("sla_breaches", "SLA breaches"),
+    ("open_aml_alerts", "Open AML alerts"),
+)
+
+
+class KpiPanel(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("charts.kpiPanel")
+        self.setStyleSheet(TILE_STYLE)
+        self.ctx = ctx
+        self.service = MetricsService(ctx.api)
+        self.watch = ProviderHealthWatch(
+            lambda: ctx.cache.items_as(ReferenceDataset.PAYMENT_PROVIDERS, PaymentProvider)
+        )
+        self.snapshot: MetricsSnapshot | None = None
+
+        self.tiles: dict[str, KpiTile] = {key: KpiTile(key, caption) for key, caption in KPI_TILES}
+        kpi_grid = TileGrid(150)
+        for tile in self.tiles.values():
+            kpi_grid.add(tile)
+        self.psp_tiles: dict[str, KpiTile] = {}
+        self.psp_grid = TileGrid(150)
+        self.status = mute(plain_label("Loading…"))
+        self.status.setObjectName("charts.kpiStatus")
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(8)
+        layout.addWidget(kpi_grid)
+        psp_header = QHBoxLayout()
+        psp_header.addWidget(plain_label("Payment providers — deposit success over 5 min"))
+        psp_header.addStretch(1)
+        psp_header.addWidget(self.status)
+        layout.addLayout(psp_header)
+        layout.addWidget(self.psp_grid)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setObjectName("charts.kpiScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        ctx.events.subscribe("metrics.snapshot", self._on_event, owner=self)
+        ctx.events.reset.connect(self.reload)
+        ctx.session.online_changed.connect(self._on_online_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        if not self.ctx.online:
+            self._on_online_changed(False)
+            return
+        self.ctx.tasks.latest(
+            self, "snapshot", self.service.snapshot(), on_result=self.show_snapshot, on_error=self._on_error
+        )
+
+    def _on_event(self, event: ServerEvent) -> None:
+        try:
+            snapshot = MetricsSnapshot.model_validate(event.data)
+        except ValueError:
+            return  # a malformed event must not blank the tiles; the next one will do
+        self.show_snapshot(snapshot)
+
+    def _on_error(self, error: ApiError) -> None:
+        self.status.setText(f"Could not load KPIs: {error.user_message}")
+
+    def _on_online_changed(self, online: bool) -> None:
+        if online:
+            self.reload()
+        else:
+            self.status.setText(self._updated_text() + " — offline, values are not live")
+
+    def _updated_text(self) -> str:
+        if self.snapshot is None:
+            return "No data yet"
+        return f"Updated {self.snapshot.at.astimezone(UTC):%H:%M:%S} UTC"
+
+    def show_snapshot(self, snapshot: MetricsSnapshot) -> None:
+        if self.snapshot is not None and snapshot.at < self.snapshot.at:
+            return  # an older answer (the initial fetch) arriving after a newer event
+        self.snapshot = snapshot
+        s, t, money = snapshot, self.tiles, formatting.money
+        t["players_online"].set_value(formatting.count(s.players_online))
+        t["deposits_per_minute"].set_value(formatting.count(s.deposits_per_minute), "last full minute")
+        t["withdrawals_per_minute"].set_value(formatting.count(s.withdrawals_per_minute), "last full minute")
+        t["deposits_today"].set_value(money(s.deposits_today_eur_minor, cents=False), "since 00:00 UTC")
+        t["withdrawals_today"].set_value(money(s.withdrawals_today_eur_minor, cents=False), "since 00:00 UTC")
+        t["ggr_today"].set_value(money(s.ggr_today_eur_minor, cents=False), "bets − wins")
+        t["ngr_today"].set_value(money(s.ngr_today_eur_minor, cents=False), "GGR − bonuses")
+        t["pending_withdrawals"].set_value(formatting.count(s.pending_withdrawals))
+        t["open_disputes"].set_value(formatting.count(s.open_disputes))
+        t["sla_breaches"].set_value(
+            formatting.count(s.sla_breaches), "overdue disputes", alert=s.sla_breaches > 0
+        )
+        t["open_aml_alerts"].set_value(formatting.count(s.open_aml_alerts))
+        statuses, changes = self.watch.update(s.psp_health)
+        for status in statuses:
+            self._show_provider(status)
+        for change in changes:
+            if change.became_unhealthy:
+                self.ctx.notifier.error(change.message, 15_000)
+            else:
+                self.ctx.notifier.info(change.message, 8_000)
+        self.status.setText(self._updated_text() if self.ctx.online else self._updated_text() + " — offline")
+
+    def _show_provider(self, status: ProviderStatus) -> None:
+        tile = self.psp_tiles.get(status.code)
+        if tile is None:
+            tile = KpiTile(status.code, status.name)
+            tile.setObjectName(f"psp.{status.code}")
+            self.psp_tiles[status.code] = tile
+            self.psp_grid.add(tile)
+        if status.unhealthy and not status.below_threshold:
+            detail = f"outage reported by the platform · min {status.threshold:.0%}"
+        else:
+            sample = (
+                f"{status.latency_ms:,.0f} ms · {status.attempts:,} attempts"
+                if status.attempts
+                else "no attempts"
+            )
+            detail = f"{sample} · min {status.threshold:.0%}"
+        value = formatting.percent(status.success_rate) + ("  DOWN" if status.unhealthy else "")
+        tile.set_value(value, detail, alert=status.unhealthy)
