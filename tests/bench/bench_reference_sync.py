@@ -1,13 +1,13 @@
 """Reference sync of 50k rows: the cache's bulk upsert vs an ORM add-per-row baseline.
 
-Run on demand: ``BO_BENCH=1 .venv/bin/pytest tests/bench/bench_reference_sync.py -m bench -s``.
+Run on demand: ``.venv/bin/pytest tests/bench -m bench -s -k reference_sync`` (or with
+``BO_BENCH=1``); tests/bench/conftest.py collects ``bench_*.py`` and skips them otherwise.
 Both variants write the same 50k game rows into a fresh SQLite file (WAL, same pragmas) in one
 transaction, in the same run; the ratio is what to compare across machines.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,10 +20,7 @@ from bo_desktop.contract.reference import ReferenceDataset
 from bo_desktop.core.cache.models import ReferenceItemRow, SyncStateRow
 from bo_desktop.core.cache.store import CacheStore, StoredDataset
 
-pytestmark = [
-    pytest.mark.bench,
-    pytest.mark.skipif(os.environ.get("BO_BENCH") != "1", reason="benchmarks run with BO_BENCH=1"),
-]
+pytestmark = pytest.mark.bench
 
 ROWS = 50_000
 NOW = datetime(2026, 11, 25, tzinfo=UTC)

@@ -80,6 +80,23 @@ def test_events_arrive_and_resume_after_disconnects(sandbox: Any, qapp: Any) -> 
     assert stream.last_event_id == ids[-1]
 
 
+def test_live_simulator_events_reach_subscribers(sandbox: Any, qapp: Any) -> None:
+    hub = EventHub()
+    metrics: list[ServerEvent] = []
+    hub.subscribe("metrics.", metrics.append, owner=hub)
+
+    async def main() -> None:
+        async with signed_in(sandbox, "manager") as client:
+            task = asyncio.ensure_future(EventStream(client, hub.publish).run())
+            await wait_for(lambda: any(e.type == EventType.METRICS for e in metrics))
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    run(main())
+    snapshot = next(e for e in metrics if e.type == EventType.METRICS)
+    assert snapshot.id > 0 and snapshot.data
+
+
 def test_too_old_last_event_id_gets_a_reset(sandbox: Any, qapp: Any) -> None:
     hub = EventHub()
     resets: list[bool] = []
