@@ -99,9 +99,3 @@ def make_withdrawal(sandbox: Any) -> Callable[..., str]:
         return withdrawal_id
 
     return make
-
-
-@pytest.fixture(scope="module")
-def short_ttl_sandbox(sandbox_factory: Callable[..., Any]) -> Any:
-    """A second sandbox whose access tokens live one second."""
-    return sandbox_factory(access_token_ttl=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -80,8 +81,10 @@ def test_logins_are_audited(sandbox: Any, admin: httpx.Client) -> None:
     assert trail and trail[0]["actor_id"] == "ST-004"
 
 
-def test_an_expired_access_token_is_token_expired_and_refresh_recovers(short_ttl_sandbox: Any) -> None:
-    api_url = short_ttl_sandbox.api_url
+def test_an_expired_access_token_is_token_expired_and_refresh_recovers(
+    fresh_sandbox: Callable[..., Any],
+) -> None:
+    api_url = fresh_sandbox(access_token_ttl=1, players=30, simulator=False).api_url
     pair = _login(api_url).json()
     assert pair["expires_in"] == 1
     time.sleep(1.2)
