@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bo_desktop.core.api.client import ApiClient
@@ -54,3 +55,44 @@ def player_ctx(
         run_async(ctx.api.aclose())
         run_async(ctx.cache.close())
     assert not errors, f"unhandled errors reached the error handler: {errors!r}"
+
+
+@pytest.fixture
+def http(sandbox: Any) -> Iterator[Callable[[str], httpx.Client]]:
+    """``http("admin")``: a plain httpx client to check what the server says, or to set chaos."""
+    clients: list[httpx.Client] = []
+
+    def make(username: str = "compliance") -> httpx.Client:
+        client = httpx.Client(base_url=sandbox.api_url, timeout=30)
+        token = client.post("/auth/login", json={"username": username, "password": sandbox.staff_password})
+        assert token.status_code == 200, token.text
+        client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def chaos(http: Callable[[str], httpx.Client]) -> Iterator[Callable[..., None]]:
+    """``chaos(latency_ms=800, paths=["/players"])``; switched off after the test."""
+    admin = http("admin")
+
+    def configure(**settings: Any) -> None:
+        response = admin.put("/admin/chaos", json=settings)
+        assert response.status_code == 200, response.text
+
+    yield configure
+    configure()
+
+
+def fresh_player_id(client: httpx.Client, used: set[str], **filters: str) -> str:
+    """An active player no other GUI test touched (actions change players)."""
+    params: dict[str, Any] = {"status": "active", "sort": "registered_at", "limit": 500, **filters}
+    for row in client.get("/players", params=params).json()["data"]:
+        if row["id"] not in used:
+            used.add(row["id"])
+            return str(row["id"])
+    raise AssertionError("no unused player left")
