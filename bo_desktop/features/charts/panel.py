@@ -12,6 +12,7 @@ server's numbers.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -35,34 +36,32 @@ from .service import DEFAULT_THRESHOLD, MetricsService
 
 PSP_COLORS = {"trustly": "#1f77b4", "adyen": "#2ca02c", "zimpler": "#9467bd", "ecopayz": "#ff7f0e",
               "nuvei": "#8c564b"}  # fmt: skip
-PSP_NAMES = {
-    "trustly": "Trustly",
-    "adyen": "Adyen",
-    "zimpler": "Zimpler",
-    "ecopayz": "EcoPayz",
-    "nuvei": "Nuvei",
-}
 
-CHARTS: tuple[ChartSpec, ...] = (
-    ChartSpec("payments", "Deposits and withdrawals", "money", (
-        SeriesSpec("deposits_eur", "Deposits", "#2e7d32"),
-        SeriesSpec("withdrawals_eur", "Withdrawals", "#ef6c00"),
-    )),
-    ChartSpec("gaming", "Bets, wins and GGR", "money", (
-        SeriesSpec("bets_eur", "Bets", "#1565c0"),
-        SeriesSpec("wins_eur", "Wins", "#8e24aa"),
-        SeriesSpec("ggr_eur", "GGR", "#00897b"),
-    )),
-    ChartSpec("psp_success", "PSP deposit success rate", "percent", tuple(
-        SeriesSpec(f"psp.{c}.success_rate", PSP_NAMES[c], PSP_COLORS[c]) for c in PSP_CODES
-    )),
-    ChartSpec("psp_latency", "PSP latency", "ms", tuple(
-        SeriesSpec(f"psp.{c}.latency_ms", PSP_NAMES[c], PSP_COLORS[c]) for c in PSP_CODES
-    )),
-    ChartSpec("players", "Active players", "count", (
-        SeriesSpec("active_players", "Active players", "#1565c0"),
-    )),
-)  # fmt: skip
+
+def chart_specs(psp_name: Callable[[str], str]) -> tuple[ChartSpec, ...]:
+    """The five charts; provider names come from the reference data (``psp_name``)."""
+    return (
+        ChartSpec("payments", "Deposits and withdrawals", "money", (
+            SeriesSpec("deposits_eur", "Deposits", "#2e7d32"),
+            SeriesSpec("withdrawals_eur", "Withdrawals", "#ef6c00"),
+        )),
+        ChartSpec("gaming", "Bets, wins and GGR", "money", (
+            SeriesSpec("bets_eur", "Bets", "#1565c0"),
+            SeriesSpec("wins_eur", "Wins", "#8e24aa"),
+            SeriesSpec("ggr_eur", "GGR", "#00897b"),
+        )),
+        ChartSpec("psp_success", "PSP deposit success rate", "percent", tuple(
+            SeriesSpec(f"psp.{c}.success_rate", psp_name(c), PSP_COLORS[c]) for c in PSP_CODES
+        )),
+        ChartSpec("psp_latency", "PSP latency", "ms", tuple(
+            SeriesSpec(f"psp.{c}.latency_ms", psp_name(c), PSP_COLORS[c]) for c in PSP_CODES
+        )),
+        ChartSpec("players", "Active players", "count", (
+            SeriesSpec("active_players", "Active players", "#1565c0"),
+        )),
+    )  # fmt: skip
+
+
 BUCKET_WORDS = {60: "per minute", 900: "per 15 min", 3600: "per hour"}
 DEFAULT_WINDOW = "1h"
 
@@ -76,7 +75,9 @@ class ChartsPanel(QWidget):
         self.window = DEFAULT_WINDOW
         self.series: dict[str, WindowSeries] = {}
         self.history_loads = 0
-        self.charts: dict[str, LiveChart] = {spec.id: LiveChart(spec) for spec in CHARTS}
+        self.charts: dict[str, LiveChart] = {
+            spec.id: LiveChart(spec) for spec in chart_specs(ctx.cache.psp_name)
+        }
         self._show_thresholds()
 
         self.toolbar = QToolBar("Live charts")
@@ -105,7 +106,8 @@ class ChartsPanel(QWidget):
         self.excel_action.triggered.connect(self.ask_export_excel)
         menu.addAction(self.excel_action)
         menu.addSeparator()
-        for spec in CHARTS:
+        for chart in self.charts.values():
+            spec = chart.spec
             png = menu.addAction(f"“{spec.title}” as PNG…")
             png.setObjectName(f"charts.exportPng.{spec.id}")
             png.triggered.connect(lambda _checked=False, cid=spec.id: self.ask_export_png(cid))

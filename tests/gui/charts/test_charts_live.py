@@ -1,0 +1,196 @@
+"""The live charts dock against the sandbox and its simulator, driven and read as a person would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
+
+from bo_desktop.core.context import AppContext
+from bo_desktop.core.docks import DockRegistry
+from bo_desktop.features import charts as charts_feature
+from bo_desktop.shell.main_window import MainWindow
+from bo_desktop.shell.theme import ThemeManager
+
+LIVE_TIMEOUT = 15_000  # ms: the simulator publishes a point every second
+
+
+def open_dashboard(qtbot: Any, ctx: AppContext) -> MainWindow:
+    """The real main window with the charts feature registered, as the app builds it."""
+    registry = DockRegistry()
+    charts_feature.register(registry)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = MainWindow(ctx, registry, ThemeManager(app), lambda exc: None)
+    qtbot.addWidget(window)
+    window.resize(1500, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def dashboard(qtbot: Any, charts_ctx: Callable[[str], AppContext]) -> MainWindow:
+    window = open_dashboard(qtbot, charts_ctx("manager"))
+    panel = window.docks["live-charts"].widget()
+    qtbot.waitUntil(
+        lambda: panel.history_loads >= 1 and panel.charts["payments"].full_draws >= 1, timeout=15_000
+    )
+    return window
+
+
+def panel_of(window: MainWindow) -> Any:
+    return window.docks["live-charts"].widget()
+
+
+def click_toolbar(qtbot: Any, panel: Any, object_name: str) -> None:
+    toolbar = panel.findChild(QToolBar, "charts.toolbar")
+    action = next(a for a in toolbar.actions() if a.objectName() == object_name)
+    qtbot.mouseClick(toolbar.widgetForAction(action), Qt.MouseButton.LeftButton)
+
+
+def colour_pixels(image: QImage, colour: str, tolerance: int = 40) -> int:
+    """How many pixels are close to ``colour`` (anti-aliasing blends line edges)."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    width, height = image.width(), image.height()
+    raw = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
+    pixels = raw.reshape(height, image.bytesPerLine() // 4, 4)[:, :width, :3].astype(int)  # BGRA
+    target = QColor(colour)
+    bgr = np.array([target.blue(), target.green(), target.red()])
+    return int((np.abs(pixels - bgr).sum(axis=2) < tolerance).sum())
+
+
+def test_docks_exist_for_managers_with_stable_names(dashboard: MainWindow) -> None:
+    names = {d.objectName() for d in dashboard.findChildren(QDockWidget)}
+    assert {"dock.live-kpis", "dock.live-charts"} <= names
+    panel = panel_of(dashboard)
+    assert panel.objectName() == "charts.panel"
+    assert {c.objectName() for c in panel.charts.values()} >= {"chart.payments", "chart.psp_success"}
+
+
+def test_support_staff_get_no_dashboard(qtbot: Any, charts_ctx: Callable[[str], AppContext]) -> None:
+    window = open_dashboard(qtbot, charts_ctx("support"))  # no metrics.read
+    assert "live-charts" not in window.docks and "live-kpis" not in window.docks
+
+
+def test_a_live_point_arrives_and_is_blitted_into_the_current_bucket(
+    qtbot: Any, dashboard: MainWindow
+) -> None:
+    panel = panel_of(dashboard)
+    chart = panel.charts["players"]
+    _labels, times, _rows = chart.table()
+    assert len(times) in (60, 61)  # the 1-hour window in minute buckets
+    blits, loads = chart.blits, panel.history_loads
+    qtbot.waitUntil(lambda: chart.blits > blits or panel.history_loads > loads, timeout=LIVE_TIMEOUT)
+    qtbot.waitUntil(lambda: "updated" in panel.status.text(), timeout=LIVE_TIMEOUT)
+    _labels, after, _rows = chart.table()
+    # Merged into its bucket: the x-axis has no duplicate and no hole where history meets live.
+    steps = np.diff([t.timestamp() for t in after])
+    assert len(after) in (60, 61) and set(steps) == {60.0}
+    assert after[-1] >= times[-1]
+
+
+def test_the_newest_live_value_is_what_the_open_bucket_shows(qtbot: Any, dashboard: MainWindow) -> None:
+    panel = panel_of(dashboard)
+    chart = panel.charts["players"]
+    points: list[Any] = []
+    panel.ctx.events.subscribe("metrics.point", points.append, owner=panel)
+    qtbot.waitUntil(lambda: len(points) >= 2, timeout=LIVE_TIMEOUT)
+    qtbot.wait(200)  # the coalescing timer draws it
+    newest = points[-1].data["values"]["active_players"]
+    assert panel.current.buckets[-1]["active_players"] == newest  # a gauge: the latest value wins
+    _labels, times, rows = chart.table()
+    assert rows[-1][0] == newest
+    chart.show_value_at(times[-1].timestamp())  # what hovering the right edge reads out
+    assert f"Active players {newest:,.0f}" in chart.readout.text()
+
+
+def test_switching_windows_loads_their_history(qtbot: Any, dashboard: MainWindow) -> None:
+    panel = panel_of(dashboard)
+    chart = panel.charts["payments"]
+    loads = panel.history_loads
+    click_toolbar(qtbot, panel, "charts.window.24h")
+    assert panel.window_actions["24h"].isChecked() and not panel.window_actions["1h"].isChecked()
+    qtbot.waitUntil(lambda: panel.history_loads > loads and panel.current.loaded, timeout=10_000)
+    qtbot.waitUntil(lambda: len(chart.table()[1]) >= 96, timeout=5_000)
+    times = [t.timestamp() for t in chart.table()[1]]
+    assert set(np.diff(times)) == {900.0} and len(times) in (96, 97)
+    assert "per 15 min" in chart.ax.get_title(loc="left")
+    assert "24 hours" in panel.status.text()
+
+    # Keyboard: 4 picks the 7-day window while focus is in the dock.
+    panel.charts["payments"].canvas.setFocus()
+    loads = panel.history_loads
+    qtbot.keyClick(panel.charts["payments"].canvas, Qt.Key.Key_4)
+    qtbot.waitUntil(lambda: panel.history_loads > loads and panel.window == "7d", timeout=10_000)
+    qtbot.waitUntil(lambda: len(chart.table()[1]) >= 168, timeout=5_000)
+    assert "per hour" in chart.ax.get_title(loc="left")
+
+
+def test_the_chart_really_renders_its_lines(qtbot: Any, dashboard: MainWindow) -> None:
+    panel = panel_of(dashboard)
+    click_toolbar(qtbot, panel, "charts.window.24h")  # a day of seeded history: lines everywhere
+    qtbot.waitUntil(
+        lambda: panel.window == "24h" and len(panel.charts["gaming"].table()[1]) >= 96, timeout=10_000
+    )
+    gaming = panel.charts["gaming"]
+    qtbot.waitUntil(lambda: gaming.full_draws >= 2, timeout=5_000)
+    image = gaming.grab_image()
+    assert image.width() > 200 and image.height() > 100
+    bets = colour_pixels(image, "#1565c0")
+    wins = colour_pixels(image, "#8e24aa")
+    assert bets > 150 and wins > 150, (bets, wins)  # polylines across the plot, not just legend swatches
+    players = colour_pixels(panel.charts["players"].grab_image(), "#1565c0")
+    assert players > 150
+
+
+def test_hidden_dock_does_not_redraw_and_catches_up_when_shown(qtbot: Any, dashboard: MainWindow) -> None:
+    panel = panel_of(dashboard)
+    chart = panel.charts["payments"]
+    dock = dashboard.docks["live-charts"]
+    dock.toggleViewAction().trigger()  # View menu: hide the dock
+    assert not dock.isVisible()
+    draws = chart.full_draws + chart.blits
+    revision = panel.current.revision
+    qtbot.waitUntil(lambda: panel.current.revision > revision + 1, timeout=LIVE_TIMEOUT)  # data kept arriving
+    qtbot.wait(300)  # longer than the coalescing interval
+    assert chart.full_draws + chart.blits == draws
+    dock.toggleViewAction().trigger()
+    qtbot.waitUntil(lambda: chart.full_draws + chart.blits > draws, timeout=5_000)
+
+
+def test_pause_freezes_the_picture_and_resume_catches_up(qtbot: Any, dashboard: MainWindow) -> None:
+    panel = panel_of(dashboard)
+    chart = panel.charts["gaming"]
+    chart.canvas.setFocus()
+    qtbot.keyClick(chart.canvas, Qt.Key.Key_P)
+    assert panel.pause_action.isChecked() and panel.pause_action.text() == "Resume"
+    assert panel.status.text().startswith("Paused")
+    draws = chart.full_draws + chart.blits
+    revision = panel.current.revision
+    qtbot.waitUntil(lambda: panel.current.revision > revision + 1, timeout=LIVE_TIMEOUT)
+    qtbot.wait(300)
+    assert chart.full_draws + chart.blits == draws
+    click_toolbar(qtbot, panel, "charts.pause")
+    assert not panel.pause_action.isChecked()
+    qtbot.waitUntil(lambda: chart.full_draws + chart.blits > draws, timeout=5_000)
+    assert panel.status.text().startswith("Live")
+
+
+def test_hover_reads_out_the_value_under_the_cursor(qtbot: Any, dashboard: MainWindow) -> None:
+    panel = panel_of(dashboard)
+    chart = panel.charts["payments"]
+    canvas = chart.canvas
+    # Middle of the plot area, in widget coordinates (matplotlib's y axis points up).
+    x0, y0, x1, y1 = chart.ax.get_window_extent().extents
+    ratio = canvas.device_pixel_ratio
+    middle = QPoint(int((x0 + x1) / 2 / ratio), int(canvas.height() - (y0 + y1) / 2 / ratio))
+    qtbot.mouseMove(canvas, middle)
+    qtbot.waitUntil(lambda: "Deposits €" in chart.readout.text(), timeout=3_000)
+    assert "Withdrawals €" in chart.readout.text() and "UTC" in chart.readout.text()
+    assert chart.cursor.get_visible()
