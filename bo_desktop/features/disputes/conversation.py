@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -83,6 +83,7 @@ class ConversationView(QScrollArea):
         while self._layout.count() > 1:
             item = self._layout.takeAt(0)
             if item is not None and (widget := item.widget()) is not None:
+                widget.setParent(None)  # out of the view (and of findChildren) right away
                 widget.deleteLater()
         if not comments:
             self._layout.insertWidget(0, mute(plain_label("No comments yet.")))
@@ -136,8 +137,9 @@ class Composer(QWidget):
         self.editor.textChanged.connect(self._edited)
         self.internal.toggled.connect(self._edited)
         self.send_button.clicked.connect(self._send)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self.editor, self._send, context=Qt.ShortcutContext.WidgetShortcut)
+        # An event filter rather than a QShortcut: the editor would otherwise take Ctrl+Return as
+        # a line break when the window is not the active one (e.g. a second screen).
+        self.editor.installEventFilter(self)
         self._sending = False
         self._online = True
         self._loading = False
@@ -203,6 +205,15 @@ class Composer(QWidget):
 
     def _emit_draft(self) -> None:
         self.draft_changed.emit(self.text, self.is_internal)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.editor and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._send()
+                return True
+        return super().eventFilter(watched, event)
 
     def _send(self) -> None:
         if self.send_button.isEnabled():

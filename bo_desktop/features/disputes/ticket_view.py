@@ -329,8 +329,9 @@ class TicketView(QWidget):
         key = saved.send_key if same and saved is not None and saved.send_key else str(uuid.uuid4())
         await self.drafts.save(dispute_id, text, internal, send_key=key)
         await self.service.comment(dispute_id, text, internal, key)
+        if self.ticket is not None and self.ticket.id == dispute_id:
+            self.composer.sent()
         await self.drafts.discard(dispute_id)
-        self.composer.sent()
         self.drafts_changed.emit()
         if self.ticket is not None and self.ticket.id == dispute_id:
             self.show_thread(await self.service.thread(dispute_id))
