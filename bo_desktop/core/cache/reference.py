@@ -19,13 +19,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
-
-from pydantic import ValidationError
+from typing import Protocol, TypeVar
 
 from bo_desktop.contract import ContractModel
 from bo_desktop.contract.reference import (
-    REFERENCE_MODELS,
     Currency,
     ReasonCode,
     ReferenceDataset,
@@ -34,8 +31,9 @@ from bo_desktop.contract.reference import (
 from bo_desktop.core.api.errors import ApiError
 from bo_desktop.core.workers import run_in_worker
 
-from .keys import item_key, label_field
-from .store import CacheStore, StoredDataset
+from .keys import label_field
+from .snapshot import EMPTY, DatasetSnapshot, open_and_load, store_and_build
+from .store import CacheStore
 
 log = logging.getLogger(__name__)
 
@@ -68,24 +66,13 @@ class SyncResult:
         return not self.failed
 
 
-@dataclass(frozen=True, slots=True)
-class _Dataset:
-    """The in-memory form of one dataset (immutable: a sync replaces it whole)."""
-
-    etag: str | None
-    revision: int
-    synced_at: datetime | None
-    by_key: dict[str, ContractModel]
-    ordered: tuple[ContractModel, ...]  # by label, case-insensitive: what pickers show
-
-
 class ReferenceCache:
     """Reference data of one server: an SQLite file at ``path`` plus in-memory maps."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._store: CacheStore | None = None
-        self._data: dict[ReferenceDataset, _Dataset] = {}
+        self._data: dict[ReferenceDataset, DatasetSnapshot] = {}
         self._reasons: dict[str, tuple[ReasonCode, ...]] = {}
         # One sync at a time: sync() at login and sync_dataset() from an event may overlap.
         self._lock = asyncio.Lock()
@@ -103,7 +90,7 @@ class ReferenceCache:
     async def _open_locked(self) -> CacheStore:
         if self._store is None:
             store = CacheStore(self.path)
-            loaded = await run_in_worker(_open_and_load, store)
+            loaded = await run_in_worker(open_and_load, store)
             self._store = store
             self._swap(loaded)
         return self._store
@@ -147,7 +134,9 @@ class ReferenceCache:
             if wanted and len(failed) == len(wanted):
                 raise next(iter(failed.values()))
             now = datetime.now(UTC)
-            written, parsed = await run_in_worker(_store_and_parse, store, fetched, unchanged, now)
+            written, parsed = await run_in_worker(
+                store_and_build, store, fetched, unchanged, now, dict(self._data)
+            )
             self._swap(parsed, verified=unchanged, synced_at=now)
             result = SyncResult(
                 changed=tuple(d for d, _, _ in fetched),
@@ -186,7 +175,7 @@ class ReferenceCache:
 
     def _swap(
         self,
-        parsed: Mapping[ReferenceDataset, _Dataset],
+        parsed: Mapping[ReferenceDataset, DatasetSnapshot],
         *,
         verified: Iterable[ReferenceDataset] = (),
         synced_at: datetime | None = None,
@@ -195,11 +184,10 @@ class ReferenceCache:
         data = dict(self._data)
         data.update(parsed)
         for dataset in verified:
-            if dataset in data:
-                old = data[dataset]
-                data[dataset] = _Dataset(old.etag, old.revision, synced_at, old.by_key, old.ordered)
+            if dataset in data and synced_at is not None:
+                data[dataset] = data[dataset].stamped(synced_at)
         reasons: dict[str, list[ReasonCode]] = {}
-        for item in data.get(ReferenceDataset.REASON_CODES, _EMPTY).ordered:
+        for item in data.get(ReferenceDataset.REASON_CODES, EMPTY).ordered:
             if isinstance(item, ReasonCode):
                 reasons.setdefault(item.applies_to, []).append(item)
         self._data = data
@@ -225,7 +213,7 @@ class ReferenceCache:
 
     def items(self, dataset: ReferenceDataset | str) -> list[ContractModel]:
         """Every item of ``dataset``, ordered by label."""
-        return list(self._data.get(ReferenceDataset(dataset), _EMPTY).ordered)
+        return list(self._data.get(ReferenceDataset(dataset), EMPTY).ordered)
 
     def items_as(self, dataset: ReferenceDataset | str, model: type[T]) -> list[T]:
         """:meth:`items` typed as ``model`` (e.g. ``items_as("games", Game)``)."""
@@ -233,7 +221,7 @@ class ReferenceCache:
 
     def get(self, dataset: ReferenceDataset | str, key: str) -> ContractModel | None:
         """One item by its key (``code`` or ``id``; reason codes: ``applies_to/code``)."""
-        return self._data.get(ReferenceDataset(dataset), _EMPTY).by_key.get(key)
+        return self._data.get(ReferenceDataset(dataset), EMPTY).by_key.get(key)
 
     def label(self, dataset: ReferenceDataset | str, key: str, default: str | None = None) -> str:
         """The display name of an item; ``default`` (or the key itself) when unknown."""
@@ -267,51 +255,3 @@ class ReferenceCache:
     def staff_name(self, staff_id: str) -> str:
         """A staff member's display name; the id itself when unknown."""
         return self.label(ReferenceDataset.STAFF, staff_id)
-
-
-_EMPTY = _Dataset(None, 0, None, {}, ())
-
-
-# -- worker-thread functions ---------------------------------------------------------------------
-
-
-def _open_and_load(store: CacheStore) -> dict[ReferenceDataset, _Dataset]:
-    store.open()
-    return {dataset: _parse(stored) for dataset, stored in store.load().items()}
-
-
-def _store_and_parse(
-    store: CacheStore,
-    fetched: list[tuple[ReferenceDataset, ReferenceList, str | None]],
-    verified: list[ReferenceDataset],
-    synced_at: datetime,
-) -> tuple[int, dict[ReferenceDataset, _Dataset]]:
-    changed: list[StoredDataset] = []
-    for dataset, body, etag in fetched:
-        items: dict[str, dict[str, Any]] = {}
-        for raw in body.items:
-            try:
-                items[item_key(dataset, raw)] = dict(raw)
-            except KeyError:
-                log.warning("%s: item without a key skipped", dataset)
-        changed.append(StoredDataset(dataset, etag, body.revision, synced_at, items))
-    written = store.apply(changed, verified, synced_at)
-    return written, {stored.dataset: _parse(stored) for stored in changed}
-
-
-def _parse(stored: StoredDataset) -> _Dataset:
-    model = REFERENCE_MODELS[stored.dataset]
-    by_key: dict[str, ContractModel] = {}
-    skipped = 0
-    for key, payload in stored.items.items():
-        try:
-            by_key[key] = model.model_validate(payload)
-        except ValidationError:
-            # An item a newer server added in a shape this version cannot read: keep it on disk
-            # (a newer app will use it), leave it out of the UI.
-            skipped += 1
-    if skipped:
-        log.warning("%s: %d items do not match the contract and are not shown", stored.dataset, skipped)
-    field_name = label_field(stored.dataset)
-    ordered = tuple(sorted(by_key.values(), key=lambda item: str(getattr(item, field_name, "")).casefold()))
-    return _Dataset(stored.etag, stored.revision, stored.synced_at, by_key, ordered)

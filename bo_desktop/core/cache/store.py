@@ -32,13 +32,24 @@ _DELETE_CHUNK = 500  # keys per DELETE ... IN (...): stays under SQLite's bound-
 
 @dataclass(slots=True)
 class StoredDataset:
-    """One dataset as stored: raw payloads by key, plus its sync state."""
+    """One dataset as stored: raw payloads by key, plus its sync state.
+
+    For a write, ``items`` may hold only the new or changed items when ``keys`` lists every key
+    the dataset now has (rows with other keys are deleted); with ``keys`` None, ``items`` is the
+    whole dataset.
+    """
 
     dataset: ReferenceDataset
     etag: str | None
     revision: int
     synced_at: datetime | None
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    keys: frozenset[str] | None = None
+
+    @property
+    def all_keys(self) -> frozenset[str] | set[str]:
+        """Every key of the dataset after this write."""
+        return self.keys if self.keys is not None else set(self.items)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -176,7 +187,7 @@ class CacheStore:
                 select(ReferenceItemRow.key).where(ReferenceItemRow.dataset == data.dataset)
             ).scalars()
         )
-        stale = sorted(existing - data.items.keys())
+        stale = sorted(existing - data.all_keys)
         for start in range(0, len(stale), _DELETE_CHUNK):
             conn.execute(
                 delete(ReferenceItemRow).where(
