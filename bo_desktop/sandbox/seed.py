@@ -206,10 +206,8 @@ def _generate_player(ctx: SeedContext, p: PlayerProfile, rings: list[str]) -> No
         p.status == PlayerStatus.SELF_EXCLUDED and rng.random() < 0.1
     )
     if eligible and led.deposit_count and rng.random() < OPEN_QUEUE_SHARE / 0.9:
-        accounts_before = {a.fingerprint for a in p.accounts}
-        open_request(ctx, p, led)
-        third_party = rng.random() < 0.3 and accounts_before == {a.fingerprint for a in p.accounts}
-        third_party = third_party and p.pay_n_play_provider is None and rng.random() < 0.2
+        # Half of the payouts to a never-used account turn out to be someone else's account.
+        third_party = open_request(ctx, p, led) and rng.random() < 0.5
 
     kyc_documents(ctx, p, led)
     limit_increase = rg_limits(ctx, p, led) is not None
@@ -256,7 +254,7 @@ def _finish_player_row(
     active_bonus = led.active_bonus
     p.row.update(
         balance_minor=max(0, led.balance),
-        bonus_balance_minor=int(active_bonus["amount_minor"]) if active_bonus else 0,  # type: ignore[call-overload]
+        bonus_balance_minor=active_bonus.amount if active_bonus else 0,
         last_login_at=last_login,
         segment=segment,
         vip_tier=tier,

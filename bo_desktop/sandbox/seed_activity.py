@@ -37,6 +37,25 @@ GAME_WEIGHTS = [
 
 
 @dataclass(slots=True)
+class ActiveBonus:
+    """The bonus being wagered; ``row`` is its buffered ``bonuses`` row, updated in place."""
+
+    id: str
+    amount: int
+    required: int
+    expires_at: datetime
+    row: dict[str, object]
+    wagered: int = 0
+
+    def wager(self, stake: int) -> None:
+        self.wagered += stake
+        self.row["wagered_minor"] = self.wagered
+
+    def close(self, status: str) -> None:
+        self.row["status"] = status
+
+
+@dataclass(slots=True)
 class Ledger:
     """Running totals while a player is generated; the seed turns them into KPIs and cases."""
 
@@ -58,7 +77,7 @@ class Ledger:
     stakes_eur: int = 0
     bonus_stakes_eur: int = 0
     bonus_claims: list[datetime] = field(default_factory=list)
-    active_bonus: dict[str, object] | None = None
+    active_bonus: ActiveBonus | None = None
     chargebacks: list[tuple[str, datetime, int]] = field(default_factory=list)
     long_sessions: int = 0
     night_sessions: int = 0
@@ -190,23 +209,23 @@ def _grant_bonus(ctx: SeedContext, p: PlayerProfile, led: Ledger, at: datetime, 
     led.balance += amount
     led.bonus_cost += amount
     led.bonus_claims.append(at)
-    led.active_bonus = bonus
+    led.active_bonus = ActiveBonus(
+        bonus_id, amount, amount * template.wagering_multiplier, at + timedelta(days=30), bonus
+    )
 
 
 def _settle_bonus(ctx: SeedContext, p: PlayerProfile, led: Ledger, at: datetime) -> None:
     bonus = led.active_bonus
     if bonus is None:
         return
-    expires = bonus["expires_at"]
-    assert isinstance(expires, datetime)
-    if int(bonus["wagered_minor"]) >= int(bonus["wagering_required_minor"]):  # type: ignore[call-overload]
-        bonus["status"] = "wagered"
+    if bonus.wagered >= bonus.required:
+        bonus.close("wagered")
         led.active_bonus = None
-    elif expires <= at:
-        bonus["status"] = "expired"
-        remaining = min(led.balance, int(bonus["amount_minor"]))  # type: ignore[call-overload]
+    elif bonus.expires_at <= at:
+        bonus.close("expired")
+        remaining = min(led.balance, bonus.amount)
         if remaining:
-            _tx(ctx, p, "bonus_forfeit", "succeeded", remaining, expires, bonus_id=bonus["id"])
+            _tx(ctx, p, "bonus_forfeit", "succeeded", remaining, bonus.expires_at, bonus_id=bonus.id)
             led.balance -= remaining
         led.active_bonus = None
 
@@ -276,7 +295,7 @@ def play_session(
         stake = min(led.balance, max(bet, 1) * rng.randint(15, 250))
         multiplier = 0.0 if rng.random() < 0.15 else rng.lognormvariate(-0.54, 1.05)
         win = int(stake * multiplier * game.rtp / 96.0)
-        bonus_id = led.active_bonus["id"] if led.active_bonus else None
+        bonus_id = led.active_bonus.id if led.active_bonus else None
         round_id = f"R-{ctx.hex_id(48)}"
         common = {"game_id": game.id, "round_id": round_id, "bonus_id": bonus_id, "session_id": session_id}
         _tx(ctx, p, "bet", "succeeded", stake, at, **common)
@@ -290,7 +309,7 @@ def play_session(
         led.since_payout_wagered_eur += stake_eur
         if led.active_bonus is not None:
             led.bonus_stakes_eur += stake_eur
-            led.active_bonus["wagered_minor"] = int(led.active_bonus["wagered_minor"]) + stake  # type: ignore[call-overload]
+            led.active_bonus.wager(stake)
         led.loyalty += stake_eur // 1_000  # one point per EUR 10 staked
         at += timedelta(minutes=step)
 

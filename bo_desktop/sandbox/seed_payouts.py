@@ -156,11 +156,12 @@ def maybe_cash_out(ctx: SeedContext, p: PlayerProfile, led: Ledger, at: datetime
     add_withdrawal(ctx, p, led, at + timedelta(minutes=ctx.rng.randint(1, 90)), amount, status)
 
 
-def open_request(ctx: SeedContext, p: PlayerProfile, led: Ledger) -> None:
+def open_request(ctx: SeedContext, p: PlayerProfile, led: Ledger) -> bool:
     """A withdrawal in the review queue, requested in the last three days.
 
     A third of them follow a fresh deposit with little play (the classic AML pattern), some go
     to an account never used for deposits, some are big wins over the four-eyes threshold.
+    Returns True when the payout goes to such a new account.
     """
     rng = ctx.rng
     earliest = p.registered_at + timedelta(hours=12)  # time for a deposit and some play first
@@ -186,6 +187,7 @@ def open_request(ctx: SeedContext, p: PlayerProfile, led: Ledger) -> None:
     amount = max(100, int(led.balance * rng.uniform(0.6, 1.0)) // 100 * 100)
     status = ctx.weighted(list(OPEN_STATUS_WEIGHTS), list(OPEN_STATUS_WEIGHTS.values()))
     add_withdrawal(ctx, p, led, at, amount, status, account)
+    return account is not None
 
 
 def _lucky_win(ctx: SeedContext, p: PlayerProfile, led: Ledger, at: datetime, gain: int) -> None:

@@ -34,7 +34,8 @@ from bo_desktop.sandbox.config import SandboxConfig
 from bo_desktop.sandbox.seed import SeedSummary, seed_database
 from bo_desktop.sandbox.server import SandboxServer
 
-pytestmark = pytest.mark.bench
+# Seeding 100k players takes minutes on a shared 2-core machine: far beyond the suite default.
+pytestmark = [pytest.mark.bench, pytest.mark.timeout(3600)]
 
 PLAYERS = int(os.environ.get("BO_BENCH_PLAYERS", "100000"))
 SEED = 42
