@@ -49,7 +49,7 @@ def make_withdrawal(
 ) -> str:
     """Insert a pending withdrawal for an existing player and announce it like the platform does."""
     from bo_desktop.contract.events import EventType
-    from bo_desktop.contract.payments import Withdrawal
+    from bo_desktop.sandbox.api.routes.withdrawals import withdrawal_model
 
     with sandbox.state.sessionmaker.begin() as session:
         player = session.scalars(sa.select(db.Player).order_by(db.Player.id).limit(1)).one()
@@ -76,7 +76,8 @@ def make_withdrawal(
         )
         session.add(row)
         session.flush()
-        data = Withdrawal.model_validate(row, from_attributes=True).model_dump(mode="json")
+        # Announced as the platform does: the same representation a GET returns.
+        data = withdrawal_model(session, row, sandbox.state.config).model_dump(mode="json")
     sandbox.state.bus.publish(EventType.WITHDRAWAL_CREATED.value, data)
     return withdrawal_id
 
@@ -114,3 +115,61 @@ def audit_count(client: httpx.Client, action: str, entity_id: str) -> int:
     assert response.status_code == 200, response.text
     total: int = response.json()["total"]
     return total
+
+
+def open_panel(ctx: AppContext, qtbot: Any, **options: Any) -> WithdrawalsPanel:
+    """The dock's panel, shown at a desktop size, with the queue loaded."""
+    panel = WithdrawalsPanel(ctx, **options)
+    qtbot.addWidget(panel)
+    panel.resize(1500, 900)
+    panel.show()
+    qtbot.waitUntil(lambda: "loaded" in panel.load_status.text(), timeout=20_000)
+    return panel
+
+
+def search_for(panel: WithdrawalsPanel, qtbot: Any, text: str, expected_rows: int | None = None) -> None:
+    """Type into the search box like a person, and wait for the queue to narrow down."""
+    from PySide6.QtCore import Qt
+
+    panel.filters.search.setFocus()
+    panel.filters.search.selectAll()
+    qtbot.keyClick(panel.filters.search, Qt.Key.Key_Delete)
+    qtbot.keyClicks(panel.filters.search, text)
+    qtbot.waitUntil(lambda: panel.model.filter.text == text, timeout=5_000)
+    if expected_rows is not None:
+        qtbot.waitUntil(lambda: panel.model.rowCount() == expected_rows, timeout=10_000)
+
+
+def open_item(panel: WithdrawalsPanel, qtbot: Any, withdrawal_id: str) -> None:
+    """Click the item's row and wait until its detail (and context) is shown; focus stays in the queue."""
+    from PySide6.QtCore import Qt
+
+    # With two reviewers on one screen, keys go to the window the person works in.
+    panel.activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow, timeout=5_000)
+    qtbot.waitUntil(lambda: panel.model.row_of(withdrawal_id) is not None, timeout=10_000)
+    row = panel.model.row_of(withdrawal_id)
+    assert row is not None
+    rect = panel.view.visualRect(panel.model.index(row, 0))
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(
+        lambda: (
+            panel.detail.withdrawal is not None
+            and panel.detail.withdrawal.id == withdrawal_id
+            and panel.detail.context is not None
+        ),
+        timeout=10_000,
+    )
+    panel.view.setFocus()
+
+
+def decision_dialog(panel: WithdrawalsPanel, qtbot: Any) -> Any:
+    qtbot.waitUntil(
+        lambda: panel.actions_.dialog is not None and panel.actions_.dialog.isVisible(), timeout=10_000
+    )
+    return panel.actions_.dialog
+
+
+def set_chaos(admin: httpx.Client, **settings: Any) -> None:
+    response = admin.put("/admin/chaos", json=settings)
+    assert response.status_code == 200, response.text
