@@ -171,7 +171,7 @@ class Player(Base):
     updated_at: Mapped[datetime]
 
     __table_args__ = (
-        sa.Index("ix_players_last_name", "last_name", "id"),
+        sa.Index("ix_players_last_name", "last_name", "first_name", "id"),  # the API sorts by full name
         sa.Index("ix_players_email", "email"),
         sa.Index("ix_players_phone", "phone"),
         sa.Index("ix_players_registered", "registered_at", "id"),
