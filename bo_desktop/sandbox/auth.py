@@ -122,10 +122,21 @@ def _pair(state: SandboxState, staff_id: str, family_id: str, refresh: str) -> T
 
 
 def login(session: Session, state: SandboxState, username: str, password: str) -> tuple[Staff, TokenPair]:
+    """Check the password; 401 ``invalid_credentials``, or 429 after too many failures."""
+    wait = state.login_throttle.retry_after(username)
+    if wait is not None:
+        raise ApiProblem(
+            429,
+            "rate_limited",
+            f"Too many failed sign-ins for this username; try again in {wait:.0f} s.",
+            retry_after=wait,
+        )
     staff = session.scalar(sa.select(Staff).where(Staff.username == username))
     valid = verify_password(password, staff.password_hash if staff else _DUMMY_HASH)
     if staff is None or not valid or not staff.active:
+        state.login_throttle.failed(username)
         raise _unauthorized("invalid_credentials", "Wrong username or password.")
+    state.login_throttle.succeeded(username)
     family_id = secrets.token_hex(16)
     refresh = _new_refresh_token(session, state, staff.id, family_id)
     return staff, _pair(state, staff.id, family_id, refresh)

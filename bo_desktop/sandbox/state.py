@@ -9,7 +9,6 @@ several instances can run in one process (tests do).
 from __future__ import annotations
 
 import secrets
-import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -21,6 +20,7 @@ from bo_desktop.contract.chaos import ChaosConfig
 
 from .config import SandboxConfig
 from .events import EventBus
+from .throttle import LoginThrottle
 
 
 class SimulatorHandle(Protocol):
@@ -44,9 +44,7 @@ class SandboxState:
     # Signs access tokens. Per process on purpose: a restarted sandbox invalidates access tokens
     # (clients refresh with their refresh token, which lives in the database).
     token_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
-    # Serializes audit appends inside this process; the database lock row serializes them across
-    # processes (see audit.py).
-    audit_lock: threading.Lock = field(default_factory=threading.Lock)
+    login_throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
     @classmethod
     def create(cls, config: SandboxConfig, engine: Engine) -> SandboxState:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -63,4 +64,57 @@ def test_verify_detects_an_edited_record(
         assert str(target["seq"]) in broken["detail"]
     finally:
         db_execute(sandbox, row.values(reason=target["reason"]))
+    assert admin.get("/audit/verify").json()["ok"] is True
+
+
+def test_verify_detects_a_deleted_record(
+    sandbox: Any, admin: httpx.Client, payments1: httpx.Client, make_withdrawal: Callable[..., str]
+) -> None:
+    claim(payments1, make_withdrawal())  # at least one record after the one we delete
+    with sandbox.state.sessionmaker() as session:
+        newest = session.scalar(sa.select(sa.func.max(db.AuditLog.seq)))
+        assert newest is not None
+        victim = session.get_one(db.AuditLog, newest - 1)
+        saved = {c.key: getattr(victim, c.key) for c in sa.inspect(db.AuditLog).column_attrs}
+    db_execute(sandbox, sa.delete(db.AuditLog).where(db.AuditLog.seq == saved["seq"]))
+    try:
+        broken = admin.get("/audit/verify").json()
+        assert broken["ok"] is False and broken["broken_at"] == saved["seq"]
+    finally:
+        with sandbox.state.sessionmaker.begin() as session:
+            session.add(db.AuditLog(**saved))
+    assert admin.get("/audit/verify").json()["ok"] is True
+
+
+def test_concurrent_appends_never_fork_the_chain(sandbox: Any, admin: httpx.Client) -> None:
+    before = admin.get("/audit", params={"limit": 1}).json()["data"][0]["seq"]
+    barrier = threading.Barrier(8)
+
+    def sign_in_at_once() -> None:
+        barrier.wait()
+        response = httpx.post(
+            f"{sandbox.api_url}/auth/login", json={"username": "support", "password": "sandbox"}, timeout=60
+        )
+        assert response.status_code == 200
+
+    threads = [threading.Thread(target=sign_in_at_once) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    records = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"sort": "seq", "limit": 500}
+        if cursor:
+            params["cursor"] = cursor
+        page = admin.get("/audit", params=params).json()
+        records.extend(r for r in page["data"] if r["seq"] > before)
+        if not page["has_more"]:
+            break
+        cursor = page["next_cursor"]
+    logins = [r for r in records if r["action"] == "staff.login" and r["actor_id"] == "ST-001"]
+    assert len(logins) >= 8
+    for earlier, later in itertools.pairwise(records):
+        assert later["seq"] == earlier["seq"] + 1 and later["prev_hash"] == earlier["hash"]
     assert admin.get("/audit/verify").json()["ok"] is True

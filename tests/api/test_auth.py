@@ -92,3 +92,14 @@ def test_an_expired_access_token_is_token_expired_and_refresh_recovers(
     fresh = _refresh(api_url, pair["refresh_token"])
     assert fresh.status_code == 200, fresh.text
     assert _me(api_url, fresh.json()["access_token"]).status_code == 200
+
+
+def test_repeated_failures_are_throttled_with_retry_after(sandbox: Any) -> None:
+    # An unknown name: the throttle treats it like a real one, and no demo login gets locked.
+    username = "throttle-probe"
+    for _ in range(10):
+        assert_problem(_login(sandbox.api_url, username=username), 401, "invalid_credentials")
+    throttled = _login(sandbox.api_url, username=username)
+    body = assert_problem(throttled, 429, "rate_limited")
+    assert int(throttled.headers["Retry-After"]) >= 1 and body["retry_after"] >= 1
+    assert _login(sandbox.api_url).status_code == 200  # other usernames are unaffected

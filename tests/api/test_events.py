@@ -9,9 +9,11 @@ from contextlib import contextmanager
 from typing import Any
 
 import httpx
+import pytest
 from api_helpers import assert_problem, claim
 
 from bo_desktop.contract.payments import Withdrawal
+from bo_desktop.sandbox.api.routes import events as events_route
 
 
 class Stream:
@@ -21,6 +23,7 @@ class Stream:
         self.response = response
         self._lines = response.iter_lines()
         self.retry: int | None = None
+        self.comments: list[str] = []
 
     def next_event(self) -> dict[str, Any] | None:
         """The next event as {id, event, data}; None when the server ended the stream."""
@@ -31,6 +34,7 @@ class Stream:
                     return fields
                 continue
             if line.startswith(":"):
+                self.comments.append(line)
                 continue
             name, _, value = line.partition(": ")
             if name == "retry":
@@ -130,6 +134,19 @@ def test_chaos_disconnects_the_stream_every_n_events(
         assert all(got)
         assert stream.next_event() is None  # the server hung up after two events
         worker.join(30)
+
+
+def test_a_quiet_stream_sends_heartbeat_comments(
+    payments1: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 15 s in production; shortened so a heartbeat falls between the simulator's 1 s ticks.
+    monkeypatch.setattr(events_route, "HEARTBEAT_SECONDS", 0.05)
+    with open_stream(payments1) as stream:
+        for _ in range(50):
+            if stream.comments:
+                break
+            stream.next_event()
+    assert ": heartbeat" in stream.comments
 
 
 def test_events_need_a_signed_in_user(sandbox: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -64,14 +65,11 @@ def test_approve_without_a_key_is_refused(
     assert "Idempotency-Key" in body["detail"]
 
 
-def test_a_request_still_in_flight_answers_409(
-    sandbox: Any, payments1: httpx.Client, make_withdrawal: Callable[..., str]
+def _record_key(
+    sandbox: Any, withdrawal_id: str, key: str, *, age: timedelta, status: str, comment: str
 ) -> None:
-    held = claim(payments1, make_withdrawal())
-    key = str(uuid.uuid4())
-    path = f"/api/v1/withdrawals/{held['id']}/approve"
-    # Arrange a first request that has claimed the key and not finished (it would be running in
-    # another worker; recorded exactly as the server records one).
+    """Arrange a stored key exactly as the server records one (e.g. a request still running)."""
+    path = f"/api/v1/withdrawals/{withdrawal_id}/approve"
     with sandbox.state.sessionmaker.begin() as session:
         session.add(
             db.IdempotencyKey(
@@ -79,18 +77,48 @@ def test_a_request_still_in_flight_answers_409(
                 key=key,
                 method="POST",
                 path=path,
-                request_hash=request_hash("POST", path, ApproveRequest(comment="checked")),
-                status="in_flight",
-                response_status=None,
-                response_body=None,
-                response_headers=None,
-                created_at=db.utcnow(),
+                request_hash=request_hash("POST", path, ApproveRequest(comment=comment)),
+                status=status,
+                response_status=200 if status == "done" else None,
+                response_body='{"stale": true}' if status == "done" else None,
+                response_headers={},
+                created_at=db.utcnow() - age,
             )
         )
+
+
+def test_a_request_still_in_flight_answers_409(
+    sandbox: Any, payments1: httpx.Client, make_withdrawal: Callable[..., str]
+) -> None:
+    held = claim(payments1, make_withdrawal())
+    key = str(uuid.uuid4())
+    _record_key(sandbox, held["id"], key, age=timedelta(seconds=1), status="in_flight", comment="checked")
     response = approve(payments1, held, key=key)
     assert_problem(response, 409, "idempotency_in_flight")
     assert int(response.headers["Retry-After"]) >= 1
     assert payments1.get(f"/withdrawals/{held['id']}").json()["status"] == "in_review"
+
+
+def test_an_abandoned_in_flight_key_is_taken_over(
+    sandbox: Any, payments1: httpx.Client, make_withdrawal: Callable[..., str]
+) -> None:
+    """A worker that died mid-request must not block the key forever."""
+    held = claim(payments1, make_withdrawal())
+    key = str(uuid.uuid4())
+    _record_key(sandbox, held["id"], key, age=timedelta(minutes=3), status="in_flight", comment="checked")
+    response = approve(payments1, held, key=key)
+    assert response.status_code == 200 and REPLAY_HEADER not in response.headers
+
+
+def test_keys_expire_after_24_hours(
+    sandbox: Any, payments1: httpx.Client, make_withdrawal: Callable[..., str]
+) -> None:
+    held = claim(payments1, make_withdrawal())
+    key = str(uuid.uuid4())
+    _record_key(sandbox, held["id"], key, age=timedelta(hours=25), status="done", comment="other body")
+    response = approve(payments1, held, key=key)  # neither a replay nor "reused": a new intent
+    assert response.status_code == 200, response.text
+    assert REPLAY_HEADER not in response.headers and response.json()["status"] == "approved"
 
 
 def test_concurrent_duplicates_run_once(
