@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bo_desktop.contract.enums import Permission, Role
@@ -111,7 +111,6 @@ _bearer = HTTPBearer(auto_error=False, description="Access token from POST /auth
 
 
 def authenticated(
-    request: Request,
     state: Annotated[SandboxState, Depends(get_state)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
@@ -132,7 +131,6 @@ def authenticated(
             permissions=permissions_for(staff.roles),
             family_id=claims.family_id,
         )
-    request.state.principal = principal  # for logging and the chaos/audit layers
     return principal
 
 
