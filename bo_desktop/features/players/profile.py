@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -118,6 +118,8 @@ class PlayerProfileView(QWidget):
         action.setObjectName(name)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
+            # Several profiles share a window: the shortcut acts on the one holding the focus.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(slot)
         # A user without the permission never sees the action (the server would refuse it anyway).
         action.setVisible(permission is None or self.ctx.can(permission))
@@ -278,7 +280,9 @@ class PlayerProfileView(QWidget):
             self._report(f"Limit set. The new {result.limit.kind.value.replace('_', ' ')} limit {what}.")
             self.sections["limits"].model.reset_items(result.limits)
             self.sections["limits"].started = True
-            self.refresh()  # the player's version moved on
+            if self.player is not None:  # the next action must carry the version the server moved to
+                self.player = self.player.model_copy(update={"version": result.player_version})
+            self.refresh()
             self._reload("audit")
 
     def _reload(self, section: str, *, force: bool = False) -> None:
