@@ -44,10 +44,13 @@ class ApiClient:
         *,
         user_agent: str,
         timeout: httpx.Timeout | float = 15,
-        verify: ssl.SSLContext | str | bool = True,
+        verify: ssl.SSLContext | bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
     ) -> None:
+        """``base_url`` is the server root (``https://bo.example``); ``timeout`` applies to every
+        phase of every request; ``verify`` may be an ``ssl.SSLContext`` trusting a corporate CA;
+        ``transport`` is for wire-level tests only; ``retry`` tunes the retry bounds."""
         self.base_url = base_url.rstrip("/")
         # Called with every new refresh token (login, rotation) and None on sign-out; the shell
         # stores it in the keyring for "remember me".

@@ -46,7 +46,7 @@ class Transport:
         *,
         user_agent: str,
         timeout: httpx.Timeout | float,
-        verify: ssl.SSLContext | str | bool,
+        verify: ssl.SSLContext | bool,
         transport: httpx.AsyncBaseTransport | None,
         policy: RetryPolicy,
         on_refresh_token: Callable[[str | None], None],
