@@ -11,12 +11,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from conftest import chaos, make_withdrawal, run, signed_in
+import pytest
+from conftest import chaos, make_client, make_withdrawal, run, signed_in
 
 from bo_desktop.contract.events import EventType, ServerEvent
 from bo_desktop.contract.payments import ClaimRequest, Withdrawal
 from bo_desktop.contract.reference import ReferenceDataset
-from bo_desktop.core.api import ApiClient, ConnectionState, EventStream
+from bo_desktop.core.api import ApiClient, ConnectionState, EventStream, SessionExpired
 from bo_desktop.core.cache import ReferenceCache, SyncResult
 from bo_desktop.core.events import EventHub
 from bo_desktop.sandbox import db as sandbox_db
@@ -185,3 +186,20 @@ def add_segment(server: Any, segment_id: str, name: str) -> None:
         revision.updated_at = now
         new_revision = revision.revision
     server.state.bus.publish(EventType.REFERENCE_UPDATED, {"dataset": "segments", "revision": new_revision})
+
+
+def test_stream_ends_with_session_expired_when_the_session_is_gone(short_ttl_server: Any) -> None:
+    async def main() -> None:
+        async with signed_in(short_ttl_server, "support") as client:
+            remembered = client.refresh_token
+            assert remembered is not None
+            # Someone else uses the same refresh token first (a copied token): the server revokes
+            # the family, so this client's refresh after the access token expires must fail.
+            async with make_client(short_ttl_server) as other:
+                await other.resume(remembered)
+            await asyncio.sleep(1.5)
+            with pytest.raises(SessionExpired):
+                await EventStream(client, lambda _e: None).run()
+            assert client.refresh_token is None
+
+    run(main())
