@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -135,6 +136,11 @@ class SandboxServer:
         # Binding the socket here (not in uvicorn) gives the real port at once when port=0, and
         # fails fast with a clear error when the port is taken.
         sock = socket.socket(socket.AF_INET6 if ":" in config.host else socket.AF_INET)
+        if sys.platform != "win32":
+            # A restart on the same port must not fail on the previous run's TIME_WAIT connections
+            # (uvicorn sets this too when it binds itself). On Windows the option would let two
+            # servers share the port, so it stays off there.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((config.host, config.port))
         except OSError as exc:
