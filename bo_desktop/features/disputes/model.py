@@ -149,6 +149,7 @@ class DisputeInboxModel(QAbstractTableModel):
 
     def upsert(self, d: Dispute) -> None:
         """A live change: update the row in place, or insert it where the current sort puts it."""
+        self._now = self._clock()  # a changed row shows its countdown as of now, not the last tick
         at = self._index.get(d.id)
         if at is not None:
             self._store(d, at)
