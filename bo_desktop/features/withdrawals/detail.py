@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -72,6 +73,8 @@ class WithdrawalDetailPane(QScrollArea):
         self.setObjectName("withdrawalDetail")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # The pane fits its width: long names wrap and the tables scroll inside themselves.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._look = lookups
         self._me = me_staff_id
         self.withdrawal: Withdrawal | None = None
@@ -116,6 +119,9 @@ class WithdrawalDetailPane(QScrollArea):
         player_row = QHBoxLayout()
         self.player_name = named(_heading(""), "detailPlayerName")
         self.player_name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.player_name.setWordWrap(True)
+        # A 170-character name must not widen the pane: it wraps (or is clipped) instead.
+        self.player_name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.open_player = named(QPushButton("Open player profile"), "openPlayerButton")
         self.open_player.setToolTip("Show this player in the Players panel")
         self.open_player.clicked.connect(self._open_player)

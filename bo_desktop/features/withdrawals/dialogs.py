@@ -65,7 +65,7 @@ class DecisionDialog(QDialog):
             self.reason.addItem("Choose a reason…", None)
             for reason in reasons:
                 self.reason.addItem(reason.label, reason.code)
-            form.addRow("Reason (required)", self.reason)
+            form.addRow(plain_label("Reason (required)"), self.reason)
             form.addRow("", self.reason_error)
             self.reason.currentIndexChanged.connect(self._validate)
         self.comment = named(QPlainTextEdit(), "decisionComment")
@@ -78,7 +78,7 @@ class DecisionDialog(QDialog):
         self.comment.setFixedHeight(self.comment.fontMetrics().height() * 4 + 12)
         self.comment.textChanged.connect(self._validate)
         self.comment_error = self._field_error("decisionCommentError")
-        form.addRow("Comment", self.comment)
+        form.addRow(plain_label("Comment"), self.comment)
         form.addRow("", self.comment_error)
         layout.addLayout(form)
 

@@ -196,7 +196,10 @@ class WithdrawalsPanel(QWidget):
             self.load_status.setText(f"Loading… {len(self.model.store):,} so far")
             if self.view.current_row() is None and self.model.rowCount():
                 self.view.select_row(0)
-        self.load_status.setText(f"{len(self.model.store):,} withdrawals loaded")
+        self._loaded()
+
+    def _loaded(self) -> None:
+        self.load_status.setText(f"Queue loaded at {datetime.now().strftime('%H:%M:%S')} · live updates on")
 
     async def _reload_aside(self) -> None:
         store = QueueStore()
@@ -209,7 +212,7 @@ class WithdrawalsPanel(QWidget):
         kept = keep is not None and self.view.select_id(keep)
         if not kept and self.model.rowCount():
             self.view.select_row(0)
-        self.load_status.setText(f"{len(store):,} withdrawals loaded")
+        self._loaded()
 
     def _load_failed(self, error: ApiError) -> None:
         self.live.resume()

@@ -123,7 +123,7 @@ def open_panel(ctx: AppContext, qtbot: Any, **options: Any) -> WithdrawalsPanel:
     qtbot.addWidget(panel)
     panel.resize(1500, 900)
     panel.show()
-    qtbot.waitUntil(lambda: "loaded" in panel.load_status.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: "live updates on" in panel.load_status.text(), timeout=20_000)
     return panel
 
 
