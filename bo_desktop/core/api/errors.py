@@ -277,7 +277,7 @@ def error_from_response(response: httpx.Response) -> ApiError:
 
 
 def _tls_failure(exc: BaseException) -> str | None:
-    """ "certificate" or "handshake" when ``exc`` (or what it wraps) is a TLS failure, else None."""
+    """Which TLS failure ``exc`` is, or wraps: ``"certificate"``, ``"handshake"``, or None."""
     seen: set[int] = set()
     current: BaseException | None = exc
     found = False
