@@ -231,11 +231,11 @@ class ReferenceCache:
         return str(getattr(item, label_field(ReferenceDataset(dataset)), key))
 
     def psp_name(self, code: str) -> str:
-        """ "Trustly" for "trustly"; the code itself when unknown."""
+        """The provider's display name ("Trustly" for "trustly"); the code itself when unknown."""
         return self.label(ReferenceDataset.PAYMENT_PROVIDERS, code)
 
     def country_name(self, code: str) -> str:
-        """ "Sweden" for "SE"; the code itself when unknown."""
+        """The country's name ("Sweden" for "SE"); the code itself when unknown."""
         return self.label(ReferenceDataset.COUNTRIES, code)
 
     def currency(self, code: str) -> Currency | None:
