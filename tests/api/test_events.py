@@ -135,6 +135,13 @@ def test_chaos_disconnects_the_stream_every_n_events(
         assert stream.next_event() is None  # the server hung up after two events
         worker.join(30)
 
+    chaos(sse_disconnect_every=2, paths=["/withdrawals"])  # chaos elsewhere: the stream stays up
+    ids = [make_withdrawal() for _ in range(4)]
+    with open_stream(payments2) as stream:
+        worker = _in_background(lambda: [claim(payments1, wid) for wid in ids])
+        assert all(stream.next_event() for _ in range(4))
+        worker.join(30)
+
 
 def test_a_quiet_stream_sends_heartbeat_comments(
     payments1: httpx.Client, monkeypatch: pytest.MonkeyPatch

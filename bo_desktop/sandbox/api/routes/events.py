@@ -17,6 +17,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import StreamingResponse
 
+from bo_desktop.contract.common import API_PREFIX
+
+from ...chaos import affects
 from ...events import BusEvent
 from ...state import SandboxState
 from ..deps import get_state
@@ -36,7 +39,8 @@ def format_event(event: BusEvent) -> str:
 
 async def _stream(state: SandboxState, last_event_id: int) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MS}\n\n"
-    disconnect_every = state.chaos.sse_disconnect_every
+    chaos = state.chaos
+    disconnect_every = chaos.sse_disconnect_every if affects(chaos, f"{API_PREFIX}/events") else 0
     sent = 0
     with state.bus.subscribe(last_event_id) as subscription:
         while True:

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request, Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from bo_desktop.contract.enums import OPEN_WITHDRAWAL_STATUSES, Permission, WithdrawalStatus
@@ -73,7 +74,7 @@ def _decide(
     action: str,
     change: Callable[[Session, WithdrawalRow], str | None],
     *,
-    payload: Any = None,
+    payload: BaseModel | None = None,
     key: str | None = None,
     key_required: bool = False,
 ) -> Response:
