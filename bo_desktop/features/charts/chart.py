@@ -4,11 +4,15 @@ Importing this module imports matplotlib (~0.6 s), so only the dock factory impo
 
 Drawing strategy (matplotlib's blitting tutorial):
 
-- The lines and the hover cursor are *animated* artists: a full ``canvas.draw()`` paints axes,
-  ticks, grid and legend only, and the ``draw_event`` handler copies that as the background.
-- A live update restores the background and draws just the animated artists (``blit``). A full
-  redraw happens only when the axes must change: first draw, resize, a new bucket that moves the
-  x-range, or values leaving the y-range (which has headroom so that is rare).
+- A live second only changes the bucket in progress, so the *closed* buckets' lines belong to the
+  background with axes, grid and legend, and only the open bucket's short "tail" segments and
+  the hover cursor are *animated* artists. ``draw_event`` copies the background after a full
+  ``canvas.draw()``; a live update restores it and draws just the animated artists (``blit``).
+  With ``static_history=False`` the whole lines are animated (matplotlib's classic blitting;
+  the benchmark compares both).
+- A full redraw happens only when the picture must change beyond that: first draw, resize, a
+  closed bucket (the x-range moves), a reload that changed closed buckets, or values leaving
+  the y-range (which has headroom, so that is rare).
 - Updates are coalesced by a single-shot timer: a burst of events (replay after a reconnect)
   costs one frame. Nothing is drawn while the chart is hidden (closed or tabbed-away dock,
   minimised window) or paused; the pending change is drawn when it is shown or resumed.
@@ -81,10 +85,19 @@ def _to_datenum(epoch_seconds: np.ndarray) -> np.ndarray:
 class LiveChart(QWidget):
     """Call :meth:`set_data`; the chart draws when it is visible and not paused."""
 
-    def __init__(self, spec: ChartSpec, parent: QWidget | None = None, *, blit: bool = True) -> None:
+    def __init__(
+        self,
+        spec: ChartSpec,
+        parent: QWidget | None = None,
+        *,
+        blit: bool = True,
+        static_history: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.spec = spec
         self.use_blit = blit
+        self.static_history = static_history
+        self._drawn_history: dict[str, np.ndarray] = {}  # closed buckets as last drawn into the background
         self.setObjectName(f"chart.{spec.id}")
         self.paused = False
         self.full_draws = 0  # counters for tests and the benchmark
@@ -124,8 +137,8 @@ class LiveChart(QWidget):
             )
             (tail,) = self.ax.plot([], [], color=series.color, lw=1.2, ls=":", marker="o", ms=4, mfc="none",
                                    markevery=[1])  # fmt: skip
-            for artist in (line, tail):
-                artist.set_animated(blit)
+            line.set_animated(blit and not static_history)
+            tail.set_animated(blit)
             self.lines[series.key] = line
             self.tails[series.key] = tail
         self.cursor = self.ax.axvline(0, color=fg, lw=0.8, alpha=0.6, visible=False, animated=blit)
@@ -249,7 +262,13 @@ class LiveChart(QWidget):
             return
         self._dirty = False
         self._apply_data()
-        if self._needs_full or not self.use_blit or self._background is None or self._rescale_y():
+        if (
+            self._needs_full
+            or not self.use_blit
+            or self._background is None
+            or self._history_changed()
+            or self._rescale_y()
+        ):
             self._full_draw()
         else:
             self._blit()
@@ -264,6 +283,17 @@ class LiveChart(QWidget):
             tail = slice(done - 1, None) if done < len(x) else slice(0, 0)
             self.tails[key].set_data(x[tail], y[tail])
         self._empty_text.set_visible(len(x) == 0)
+
+    def _history_changed(self) -> bool:
+        """Whether the closed buckets differ from those baked into the background."""
+        if not self.static_history:
+            return False
+        for key, line in self.lines.items():
+            drawn = self._drawn_history.get(key)
+            y = np.asarray(line.get_ydata(), dtype=float)
+            if drawn is None or not np.array_equal(drawn, y, equal_nan=True):
+                return True
+        return False
 
     def _finite_values(self) -> np.ndarray:
         arrays = [a for a in self._columns.values() if len(a)]
@@ -301,6 +331,7 @@ class LiveChart(QWidget):
             span = max(float(self._times[-1] - self._times[0]), 60.0)
             self.ax.set_xlim(*_to_datenum(np.array([self._times[0], self._times[0] + span])))
         self.full_draws += 1
+        self._drawn_history = {k: np.array(line.get_ydata(), dtype=float) for k, line in self.lines.items()}
         self.canvas.draw()  # → _on_draw caches the background and blits the animated artists
 
     def _on_draw(self, _event: DrawEvent | None) -> None:
@@ -312,12 +343,13 @@ class LiveChart(QWidget):
     def _blit(self) -> None:
         self.canvas.restore_region(self._background)
         self._draw_animated()
-        self.canvas.blit(self.figure.bbox)
+        self.canvas.blit(self.ax.bbox)  # animated artists are clipped to the axes
         self.blits += 1
 
     def _draw_animated(self) -> None:
         for key, line in self.lines.items():
-            self.figure.draw_artist(line)
+            if line.get_animated():
+                self.figure.draw_artist(line)
             self.figure.draw_artist(self.tails[key])
         if self.cursor.get_visible():
             self.figure.draw_artist(self.cursor)
