@@ -108,7 +108,8 @@ class Composer(QWidget):
         self.editor = named(QPlainTextEdit(), "commentEditor")
         self.editor.setPlaceholderText("Write a comment… (Ctrl+Enter sends)")
         self.editor.setTabChangesFocus(True)
-        self.editor.setMinimumHeight(70)
+        self.editor.setMinimumHeight(56)
+        self.editor.setMaximumHeight(96)  # the conversation, not the empty box, gets the space
         self.editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.internal = named(QRadioButton("Internal note"), "commentInternal")
         self.to_player = named(QRadioButton("Reply to player"), "commentToPlayer")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -217,8 +218,12 @@ class ResolveDialog(ActionDialog):
         self.approval_hint = named(plain_label(wrap=True), "resolveApprovalHint")
         self.add_field("Outcome", "outcome", self.outcome)
         self.add_field("Summary", "summary", self.summary)
-        self.add_field("Compensation", "compensation_minor", self.amount)
-        self.add_field("Currency", "currency", self.currency)
+        money = QWidget()
+        money_row = QHBoxLayout(money)
+        money_row.setContentsMargins(0, 0, 0, 0)
+        money_row.addWidget(self.amount, 1)
+        money_row.addWidget(self.currency)
+        self.add_field("Compensation", "compensation_minor", money)
         self.form.addRow(self.approval_hint)
         for signal in (
             self.amount.textChanged,

@@ -57,6 +57,15 @@ VIEW_LABELS: dict[DisputeView, str] = {
     DisputeView.ESCALATED: "Escalated",
     DisputeView.ALL: "All",
 }
+# Tab texts: short enough that all six views fit a docked panel; the tooltip has the long name.
+VIEW_TABS: dict[DisputeView, str] = {
+    DisputeView.MINE: "Mine",
+    DisputeView.UNASSIGNED: "Unassigned",
+    DisputeView.WAITING: "Waiting",
+    DisputeView.SLA: "SLA risk",
+    DisputeView.ESCALATED: "Escalated",
+    DisputeView.ALL: "All",
+}
 LINK_LABELS: dict[str, str] = {
     "transaction": "Transaction",
     "withdrawal": "Withdrawal",
@@ -141,7 +150,8 @@ def sla_text(state: SlaState, left: float) -> str:
         case SlaState.STOPPED:
             return "—"
         case SlaState.PAUSED:
-            return f"⏸ paused · {duration_text(left)} left" if left > 0 else "⏸ paused · overdue"
+            # Words, not a pause glyph: common UI fonts lack U+23F8 and would draw a box.
+            return f"Paused · {duration_text(left)} left" if left > 0 else "Paused · overdue"
         case SlaState.OVERDUE:
             return f"overdue {duration_text(left)}"
         case _:

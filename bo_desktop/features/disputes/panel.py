@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QSize, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,7 @@ from bo_desktop.widgets.labels import mute, plain_label
 from bo_desktop.widgets.naming import named
 
 from .create_dialog import CreateDisputeDialog
-from .domain import VIEW_LABELS, in_view
+from .domain import VIEW_LABELS, VIEW_TABS, in_view
 from .drafts import DraftStore, drafts_path
 from .errors import explain
 from .model import Col, DisputeInboxModel
@@ -47,8 +47,9 @@ TICK_MS = 15_000
 COUNTS_SETTLE_MS = 1_500
 SELECT_SETTLE_MS = 120  # arrow keys through the inbox load only the ticket you stop on
 VIEWS = list(DisputeView)
-COLUMN_WIDTHS = {Col.ID: 92, Col.PLAYER: 140, Col.KIND: 120, Col.SUBJECT: 220, Col.PRIORITY: 70,
-                 Col.STATUS: 120, Col.ASSIGNEE: 110, Col.SLA: 150}  # fmt: skip
+COLUMN_WIDTHS = {Col.ID: 86, Col.PLAYER: 130, Col.KIND: 130, Col.SUBJECT: 200, Col.PRIORITY: 64,
+                 Col.STATUS: 118, Col.ASSIGNEE: 100, Col.SLA: 150}  # fmt: skip
+PREFERRED_SIZE = QSize(1120, 860)  # every inbox column visible when the dock first opens
 
 
 class DisputesPanel(QWidget):
@@ -64,8 +65,9 @@ class DisputesPanel(QWidget):
         self.loading = False
 
         self.tabs = named(QTabBar(), "disputeViews")
-        for view in VIEWS:
-            self.tabs.addTab(VIEW_LABELS[view])
+        for n, view in enumerate(VIEWS):
+            self.tabs.addTab(VIEW_TABS[view])
+            self.tabs.setTabToolTip(n, f"{VIEW_LABELS[view]} (Alt+{n + 1})")
         self.tabs.setCurrentIndex(VIEWS.index(self.view))
         self.tabs.setExpanding(False)
         self.tabs.currentChanged.connect(lambda i: self.set_view(VIEWS[i]))
@@ -111,12 +113,17 @@ class DisputesPanel(QWidget):
         inbox_layout.addLayout(top)
         inbox_layout.addWidget(self.table, 1)
         inbox_layout.addWidget(self.status)
-        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "disputeSplitter")
+        # Inbox above the ticket: a docked panel is wider than tall only on big screens, and every
+        # inbox column (the SLA countdown above all) must be visible without scrolling sideways.
+        self.splitter = named(QSplitter(Qt.Orientation.Vertical), "disputeSplitter")
         self.splitter.addWidget(inbox)
         self.splitter.addWidget(self.ticket_view)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([380, 480])
+        self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.splitter)
 
         QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus)
@@ -139,6 +146,10 @@ class DisputesPanel(QWidget):
         ctx.requests.open_dispute.connect(self.show_dispute)
         self.reload()
         self._refresh_drafts()
+
+    def sizeHint(self) -> QSize:
+        # QMainWindow sizes a new dock from its widget's size hint.
+        return PREFERRED_SIZE
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -180,9 +191,7 @@ class DisputesPanel(QWidget):
     def _show_counts(self, counts: dict[str, int]) -> None:
         for n, view in enumerate(VIEWS):
             count = counts.get(view.value)
-            self.tabs.setTabText(
-                n, VIEW_LABELS[view] if count is None else f"{VIEW_LABELS[view]} ({count:,})"
-            )
+            self.tabs.setTabText(n, VIEW_TABS[view] if count is None else f"{VIEW_TABS[view]} ({count:,})")
 
     def _refresh_drafts(self) -> None:
         self.ctx.tasks.latest(self, "drafts", self.drafts.ids(), on_result=self.model.set_drafts)

@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from bo_desktop.contract.disputes import Dispute
 from bo_desktop.contract.enums import DisputePriority
@@ -54,6 +62,7 @@ class TicketHeader(QWidget):
         self.priority = named(QComboBox(), "ticketPriority")
         for priority in DisputePriority:
             self.priority.addItem(PRIORITY_LABELS[priority], priority.value)
+        self.priority.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.priority.activated.connect(lambda _i: self.priority_chosen.emit(self.priority.currentData()))
         self.assignee = named(plain_label(), "ticketAssignee")
         self.assign = named(QPushButton("Assign…"), "ticketAssign")
@@ -72,8 +81,9 @@ class TicketHeader(QWidget):
         who.addStretch(1)
         assignee = QHBoxLayout()
         assignee.setContentsMargins(0, 0, 0, 0)
-        assignee.addWidget(self.assignee, 1)
+        assignee.addWidget(self.assignee)
         assignee.addWidget(self.assign)
+        assignee.addStretch(1)
         left = QFormLayout()
         left.addRow("Status", self.status)
         left.addRow("Priority", self.priority)

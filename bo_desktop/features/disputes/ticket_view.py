@@ -62,6 +62,7 @@ def _table(name: str) -> QTableView:
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().hide()
+    table.setWordWrap(False)
     table.horizontalHeader().setStretchLastSection(True)
     return table
 
@@ -203,6 +204,8 @@ class TicketView(QWidget):
         self.conversation.set_comments(thread.comments)
         self.links.set_items(thread.links)
         self.attachments.set_items(thread.attachments)
+        self.links_table.resizeColumnsToContents()
+        self.attachments_table.resizeColumnsToContents()
         self.tabs.setTabText(1, f"Links ({len(thread.links)})")
         self.tabs.setTabText(2, f"Attachments ({len(thread.attachments)})")
 

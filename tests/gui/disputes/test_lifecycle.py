@@ -110,7 +110,7 @@ def test_whole_lifecycle(
 
     # Waiting on the player pauses the SLA; the answer resumes it.
     click_move(qtbot, view, "waiting_on_player", "Wait for player", "Waiting on player")
-    assert view.header.sla.text().startswith("⏸ paused")
+    assert view.header.sla.text().startswith("Paused · ")
     click_move(qtbot, view, "open", "Player answered", "Open")
     assert "paused" not in view.header.sla.text() and "left (due" in view.header.sla.text()
     click_move(qtbot, view, "escalated", "Escalate", "Escalated")
