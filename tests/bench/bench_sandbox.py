@@ -2,6 +2,7 @@
 
     pytest tests/bench -m bench -s          # 100k players (≥1M transactions), a few minutes
     BO_BENCH_PLAYERS=20000 pytest tests/bench -m bench -s
+    BO_BENCH_DB=/tmp/bench.db pytest tests/bench -m bench -s   # keep the seeded database
 
 1. Seeding: wall time, rows/s and database size, against ORM ``session.add`` per row on a sample
    of the same transaction rows (extrapolated to the full row count), and Core executemany on
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from bo_desktop.sandbox import db, metrics
 from bo_desktop.sandbox.config import SandboxConfig
-from bo_desktop.sandbox.seed import SeedSummary, seed_database
+from bo_desktop.sandbox.seed import SeedSummary, seed_database, stored_seed
 from bo_desktop.sandbox.server import SandboxServer
 
 # Seeding 100k players takes minutes on a shared 2-core machine: far beyond the suite default.
@@ -47,7 +48,7 @@ REPEAT = 30
 class BenchDb:
     url: str
     path: Path
-    summary: SeedSummary
+    summary: SeedSummary | None  # None: a database from an earlier run was reused
 
 
 def _size_mb(path: Path) -> float:
@@ -57,11 +58,17 @@ def _size_mb(path: Path) -> float:
 
 @pytest.fixture(scope="module")
 def bench_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BenchDb]:
-    path = tmp_path_factory.mktemp("bench") / "bench.db"
+    """The seeded bench database. ``BO_BENCH_DB=/path/bench.db`` keeps it between runs: a file
+    already holding this seed and size is reused (the seeding figures are then not measured)."""
+    reuse = os.environ.get("BO_BENCH_DB")
+    path = Path(reuse) if reuse else tmp_path_factory.mktemp("bench") / "bench.db"
     url = f"sqlite:///{path}"
     engine = db.make_engine(url)
     try:
-        summary = seed_database(engine, seed=SEED, players=PLAYERS)
+        meta = stored_seed(engine) if path.exists() else None
+        summary = None
+        if not meta or meta.get("seed") != SEED or meta.get("players") != PLAYERS:
+            summary = seed_database(engine, seed=SEED, players=PLAYERS)
     finally:
         engine.dispose()
     yield BenchDb(url, path, summary)
@@ -123,6 +130,8 @@ def _core_executemany(engine: sa.Engine, rows: list[dict[str, Any]]) -> None:
 
 def test_seed_throughput(bench_db: BenchDb, tmp_path: Path) -> None:
     summary = bench_db.summary
+    if summary is None:
+        pytest.skip("BO_BENCH_DB reused an already seeded database: seeding was not measured")
     total_rows = sum(summary.rows.values())
     transactions = summary.rows["transactions"]
     players, txs = _sample_rows(bench_db.url)
