@@ -50,6 +50,9 @@ def make_table(name: str, model: Any) -> QTableView:
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
     table.horizontalHeader().setStretchLastSection(True)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    # Fitting columns to the first rows is enough to read them; measuring every loaded row would
+    # make the first page of a heavy player's transactions a visible stall.
+    table.horizontalHeader().setResizeContentsPrecision(60)
     table.setWordWrap(False)
     return table
 
