@@ -9,6 +9,8 @@ use, so the profiles dock answers it in one place.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -39,7 +41,7 @@ DEBOUNCE_MS = 250
 _HIDDEN_BY_DEFAULT = (PlayerColumn.USERNAME, PlayerColumn.EMAIL, PlayerColumn.VIP)
 
 
-def _combo(name: str, any_text: str, options: list[tuple[str, object]]) -> QComboBox:
+def _combo(name: str, any_text: str, options: Sequence[tuple[str, object]]) -> QComboBox:
     combo = named(QComboBox(), name)
     combo.addItem(any_text, None)
     for text, value in options:

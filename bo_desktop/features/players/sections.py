@@ -8,7 +8,7 @@ in batches. Transactions get their own model and server-side filters (a heavy pl
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, Signal
@@ -265,10 +265,12 @@ class TransactionsSection(PagedSection):
         if self.use_dates.isChecked():
             # Whole local days, sent as UTC instants: "to" is exclusive, so the end day is included.
             tz = datetime.now().astimezone().tzinfo
-            start = datetime.combine(self.date_from.date().toPython(), time(0), tz).astimezone(UTC)
-            end = datetime.combine(
-                self.date_to.date().toPython() + timedelta(days=1), time(0), tz
-            ).astimezone(UTC)
+            first = date(
+                self.date_from.date().year(), self.date_from.date().month(), self.date_from.date().day()
+            )
+            last = date(self.date_to.date().year(), self.date_to.date().month(), self.date_to.date().day())
+            start = datetime.combine(first, time(0), tz).astimezone(UTC)
+            end = datetime.combine(last + timedelta(days=1), time(0), tz).astimezone(UTC)
         return TransactionFilter(
             type=self.type_filter.currentData(),
             psp=self.psp_filter.currentData(),

@@ -75,8 +75,8 @@ class PlayerQuery:
     pay_n_play: bool | None = None
 
     def params(self) -> dict[str, object]:
-        values: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self)}
-        values["q"] = values.pop("text").strip() or None  # type: ignore[union-attr]
+        values: dict[str, object] = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "text"}
+        values["q"] = self.text.strip() or None
         return values
 
     @property

@@ -22,7 +22,7 @@ from bo_desktop.contract.alerts import Alert, AlertTransitionRecord
 from bo_desktop.contract.audit import AuditRecord
 from bo_desktop.contract.common import Page
 from bo_desktop.contract.disputes import Dispute, DisputeResolution
-from bo_desktop.contract.enums import AlertKind, Permission, Psp, TransactionStatus
+from bo_desktop.contract.enums import AlertKind, DisputeOutcome, Permission, Psp, TransactionStatus
 from bo_desktop.contract.payments import Transaction
 from bo_desktop.contract.players import Bonus, GameSession, KycDocument, LoyaltyEntry
 
@@ -169,7 +169,7 @@ def dispute_model(row: DisputeRow, names: dict[str, str]) -> Dispute:
     resolution = None
     if row.resolution_outcome:
         resolution = DisputeResolution(
-            outcome=row.resolution_outcome,  # type: ignore[arg-type]
+            outcome=DisputeOutcome(row.resolution_outcome),
             summary=row.resolution_summary or "",
             compensation_minor=row.compensation_minor,
             currency=row.compensation_currency,
