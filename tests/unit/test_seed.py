@@ -1,4 +1,5 @@
-"""The seed: deterministic, realistic in shape, and consistent with the risk and alert rules."""
+"""The seed: deterministic, realistic in shape, consistent with the risk and alert rules, and
+continued seamlessly by the metrics history and the live simulator."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from bo_desktop.contract.enums import Jurisdiction, KycStatus, PlayerStatus, Psp
-from bo_desktop.contract.payments import RiskSignal
-from bo_desktop.sandbox import db
+from bo_desktop.contract.payments import RiskSignal, Transaction
+from bo_desktop.sandbox import db, metrics
+from bo_desktop.sandbox.config import SandboxConfig
 from bo_desktop.sandbox.reference_data import (
     ALERT_RULES,
     JURISDICTIONS,
@@ -21,6 +24,8 @@ from bo_desktop.sandbox.reference_data import (
 )
 from bo_desktop.sandbox.risk import level_for, score_signals
 from bo_desktop.sandbox.seed import seed_database, stored_seed
+from bo_desktop.sandbox.simulator import Simulator
+from bo_desktop.sandbox.state import SandboxState
 
 BASE = datetime(2026, 11, 2, tzinfo=UTC)
 METRICS_UNTIL = BASE + timedelta(hours=9)
@@ -210,3 +215,50 @@ def test_metric_history_covers_seven_days(seeded: Engine) -> None:
             sa.select(sa.func.min(db.MetricBucket.minute), sa.func.max(db.MetricBucket.minute))
         ).one()
     assert (last - first) / 60 / 24 == pytest.approx(7, abs=0.02)
+
+
+# The seeded metric history and the live simulator share one activity model: check they join up.
+
+
+def test_timeseries_windows_read_the_seeded_history(seeded: Engine) -> None:
+    with Session(seeded) as session:
+        for window, step, points in (("15m", 60, 15), ("1h", 60, 60), ("24h", 900, 97), ("7d", 3600, 169)):
+            series = metrics.timeseries(session, window, now=METRICS_UNTIL)
+            assert series.step_seconds == step
+            assert abs(len(series.points) - points) <= 1
+            assert set(series.series) >= {"deposits_eur", "ggr_eur", "psp.trustly.success_rate"}
+        day = metrics.timeseries(session, "24h", now=METRICS_UNTIL)
+        rates = [
+            p.values["psp.trustly.success_rate"] for p in day.points if "psp.trustly.success_rate" in p.values
+        ]
+        assert rates and all(0.0 <= r <= 1.0 for r in rates)
+        assert sum(p.values["bets_eur"] for p in day.points) > 0
+
+
+def test_simulator_tick_writes_rows_buckets_and_events() -> None:
+    engine = _seed(11, players=150)
+    try:
+        state = SandboxState.create(SandboxConfig(players=150, simulator_rate=50.0), engine)
+        simulator = Simulator(state, seed=1)
+        with state.sessionmaker() as session:
+            before = session.scalar(sa.select(sa.func.count()).select_from(db.Transaction))
+        now = datetime.now(UTC)
+        for second in range(5):
+            simulator.tick(now + timedelta(seconds=second))
+        with state.sessionmaker() as session:
+            after = session.scalar(sa.select(sa.func.count()).select_from(db.Transaction))
+            bucket = session.scalar(
+                sa.select(db.MetricBucket.value).where(
+                    db.MetricBucket.minute == metrics.epoch_minute(now),
+                    db.MetricBucket.name == "active_players",
+                )
+            )
+        _gap, events = state.bus.read_after(0)
+        types = {event.type for event in events}
+        assert after is not None and before is not None and after > before
+        assert bucket is not None and bucket > 0
+        assert {"transaction.created", "metrics.point", "metrics.snapshot"} <= types
+        created = next(e for e in events if e.type == "transaction.created")
+        assert Transaction.model_validate(created.data).player_id.startswith("P-")
+    finally:
+        engine.dispose()
