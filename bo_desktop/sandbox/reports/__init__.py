@@ -1,0 +1,24 @@
+"""The sandbox's reports (``GET /reports``): definitions and queries, one class per report."""
+
+from __future__ import annotations
+
+from bo_desktop.contract.reports import ReportKind
+
+from .engine import ReportSpec
+from .finance import GgrNgr, PaymentsByPsp, PlayerLiability
+from .operations import AlertOutcomes, DisputesSla, SegmentPlayers, WithdrawalDecisions
+
+REPORTS: dict[ReportKind, ReportSpec] = {
+    spec.definition.kind: spec
+    for spec in (
+        GgrNgr(),
+        PaymentsByPsp(),
+        WithdrawalDecisions(),
+        DisputesSla(),
+        SegmentPlayers(),
+        AlertOutcomes(),
+        PlayerLiability(),
+    )
+}
+
+__all__ = ["REPORTS", "ReportSpec"]
