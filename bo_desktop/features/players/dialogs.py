@@ -346,8 +346,9 @@ class LimitDialog(PlayerActionDialog):
         self.add_field("kind", "Limit", self.kind)
         self.add_field("value", "New value", self.value)
         self.form.addRow("Active now", self.active)
-        self.form.addRow("", self.hint)
         self.add_field("reason", "Reason", self.reason)
+        # Below the form, not in a form row: a wrapped label in QFormLayout gets one line's height.
+        self.layout().insertWidget(2, self.hint)
         self.kind.currentIndexChanged.connect(self._update_hint)
         self.value.textChanged.connect(self._update_hint)
         self._update_hint()

@@ -226,6 +226,9 @@ class TransactionsModel(QAbstractTableModel):
                 return words(raw)
             if column == TxColumn.PSP:
                 return self._cache.psp_name(raw) if self._cache is not None and raw else (raw or "")
+            if column == TxColumn.DETAIL and raw:
+                game = self._cache.label("games", raw, default="") if self._cache is not None else ""
+                return game or words(raw)  # a payment method ("bank_transfer") is not a game
             return raw or ""
         if role == SORT_ROLE:
             return raw

@@ -110,7 +110,7 @@ class PlayerSearchPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(False)
         for column in _HIDDEN_BY_DEFAULT:
             self.table.setColumnHidden(column, True)
         self.table.activated.connect(self._open_index)  # Enter and double-click
@@ -165,6 +165,13 @@ class PlayerSearchPanel(QWidget):
             on_error=lambda exc: self._failed(generation, exc),
         )
 
+    def _fit_columns(self) -> None:
+        """Columns fit their content and the name takes what is left, so the balance stays in view."""
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.resizeColumnsToContents()
+        header.setSectionResizeMode(PlayerColumn.NAME, QHeaderView.ResizeMode.Stretch)
+
     def _maybe_load_more(self, value: int) -> None:
         bar = self.table.verticalScrollBar()
         if self._next_cursor and not self._loading_more and value >= bar.maximum() - 5:
@@ -184,7 +191,7 @@ class PlayerSearchPanel(QWidget):
             return  # an answer for text that is no longer in the box
         if replace:
             self.model.reset_rows(page.data)
-            self.table.resizeColumnsToContents()
+            self._fit_columns()
             if self.model.rowCount():
                 self.table.selectRow(0)
         else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QDockWidget, QStackedLayout, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QStackedLayout, QTabWidget, QWidget
 
 from bo_desktop.core.context import AppContext
 from bo_desktop.widgets.labels import mute, plain_label
@@ -96,3 +96,8 @@ class PlayerProfilesPanel(QWidget):
         if parent is not None:
             parent.show()
             parent.raise_()
+            window = parent.parentWidget()
+            # A profile needs room: widen a docked, narrow profiles dock to most of the window.
+            if isinstance(window, QMainWindow) and not parent.isFloating() and parent.width() < 900:
+                wanted = max(900, int(window.width() * 0.62))
+                window.resizeDocks([parent], [wanted], Qt.Orientation.Horizontal)
