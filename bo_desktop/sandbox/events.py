@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -84,9 +85,12 @@ class EventBus:
                 return False, []
             oldest = self._buffer[0].id if self._buffer else self._last_id + 1
             gap = last_id < oldest - 1
-            # ids are contiguous in the buffer, so the offset of last_id + 1 is arithmetic.
-            start = max(0, last_id + 1 - oldest)
-            return gap, [self._buffer[i] for i in range(start, len(self._buffer))]
+            # ids are contiguous, so the wanted events are the newest (last_id - cursor) ones.
+            # Taken from the right end: indexing into the middle of a deque is O(n) per access.
+            wanted = min(self._last_id - last_id, len(self._buffer))
+            newest_first = list(itertools.islice(reversed(self._buffer), wanted))
+            newest_first.reverse()
+            return gap, newest_first
 
     def subscribe(self, last_event_id: int | None = None) -> Subscription:
         """A subscription on the running loop. ``None`` means "from now on"."""
