@@ -2,7 +2,10 @@
 
 ``get_state`` gives a route the :class:`SandboxState`; ``read_session`` a session for GETs (the
 transaction ends with the request). Mutations use ``idempotency.run_mutation`` (one transaction
-including the audit record and the idempotency record) instead.
+including the audit record and the idempotency record) instead — never both in one route: on
+SQLite every transaction is ``BEGIN IMMEDIATE``, so the open read transaction would hold the write
+lock that the mutation's transaction waits for. For the same reason streaming routes (SSE) must
+not depend on ``read_session``: the transaction would stay open as long as the stream.
 
 ``reject_unstorable_text`` runs for every request (installed in ``create_app``): strings with NUL
 (U+0000) or lone UTF-16 surrogates are refused with a 422 naming the field, because PostgreSQL
