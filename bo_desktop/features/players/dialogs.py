@@ -93,6 +93,7 @@ class PlayerActionDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(460)
         ctx.session.online_changed.connect(self._online_changed)
+        self.finished.connect(lambda _result: ctx.api.rate_limit_observers.remove(self._rate_limited))
         self._sending = False
         self._online_changed(ctx.online)
 
@@ -130,6 +131,7 @@ class PlayerActionDialog(QDialog):
         self._sending = True
         self.submit.setEnabled(False)
         self._say("Sending…", error=False)
+        self.ctx.api.rate_limit_observers.add(self._rate_limited)
         self.ctx.tasks.start(
             self.perform(self.player.version, self.intent_key),
             owner=self,
@@ -137,13 +139,24 @@ class PlayerActionDialog(QDialog):
             on_error=self._failed,
         )
 
-    def _succeeded(self, result: Any) -> None:
+    def _rate_limited(self, seconds: float) -> None:
+        # The client waits out a 429 by itself (same Idempotency-Key); say why nothing happens.
+        if self._sending and seconds > 0:
+            self._say(f"The server is busy: waiting {seconds:.0f} s, then sending again…", error=False)
+        elif self._sending:
+            self._say("Sending…", error=False)
+
+    def _finished_sending(self) -> None:
         self._sending = False
+        self.ctx.api.rate_limit_observers.remove(self._rate_limited)
+
+    def _succeeded(self, result: Any) -> None:
+        self._finished_sending()
         self.accept()  # first: the profile tells a finished action from a 412 refresh by this
         self.on_done(result)
 
     def _failed(self, exc: ApiError) -> None:
-        self._sending = False
+        self._finished_sending()
         self.submit.setEnabled(self.ctx.online)
         if isinstance(exc, PreconditionFailed):
             self._stale(exc)

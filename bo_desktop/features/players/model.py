@@ -19,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor
 from bo_desktop.contract.payments import Transaction
 from bo_desktop.contract.players import PlayerSummary
 from bo_desktop.core.cache import ReferenceCache
+from bo_desktop.widgets.tooltip import plain_tooltip
 
 from .format import money, when, words
 
@@ -103,7 +104,7 @@ class PlayerSearchModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == PlayerColumn.RISK and raw in _RISKY_LEVELS:
             return _RISKY
         if role == Qt.ItemDataRole.ToolTipRole and column == PlayerColumn.NAME:
-            return f"{raw} ({self._cols[PlayerColumn.USERNAME][row]})"
+            return plain_tooltip(f"{raw} ({self._cols[PlayerColumn.USERNAME][row]})")
         return None
 
     def player_id(self, row: int) -> str:

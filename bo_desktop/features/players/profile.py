@@ -103,6 +103,7 @@ class PlayerProfileView(QWidget):
         layout.addWidget(self.tabs, 1)
 
         ctx.events.subscribe("player.updated", self._on_event, owner=self)
+        ctx.events.reset.connect(self._events_lost)
         ctx.session.online_changed.connect(self._update_actions)
         self._update_actions()
         self.refresh()
@@ -188,6 +189,13 @@ class PlayerProfileView(QWidget):
             self.show_player(PlayerDetail.model_validate(event.data))
         except ValueError:
             self.refresh()
+
+    def _events_lost(self) -> None:
+        """The event stream had a gap: what is shown may be stale, so load it again."""
+        self.refresh()
+        for section in self.sections.values():
+            if section.started:
+                section.reload()
 
     def _update_actions(self, *_args: object) -> None:
         online = self.ctx.online and self.player is not None

@@ -20,6 +20,7 @@ from bo_desktop.contract.audit import AuditRecord
 from bo_desktop.contract.disputes import Dispute
 from bo_desktop.contract.players import Bonus, GameSession, KycDocument, LoyaltyEntry, Note, RgLimit
 from bo_desktop.core.cache import ReferenceCache
+from bo_desktop.widgets.tooltip import plain_tooltip
 
 from .format import day, limit_value, money, when, words
 from .model import ID_ROLE, SORT_ROLE, Index
@@ -237,8 +238,10 @@ class RecordsModel(QAbstractTableModel):
             return None
         item = self._items[index.row()]
         column = self._columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return column.display(item)
+        if role == Qt.ItemDataRole.ToolTipRole:  # long notes and reasons are read here in full
+            return plain_tooltip(column.display(item))
         if role == SORT_ROLE:
             return column.raw(item) if column.raw is not None else column.display(item)
         if role == ID_ROLE:

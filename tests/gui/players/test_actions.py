@@ -10,7 +10,9 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 from conftest import fresh_player_id
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel
 
 from bo_desktop.contract.auth import Me
@@ -206,6 +208,17 @@ def test_offline_disables_actions_and_queues_nothing(
     dialog.reject()
 
 
+def shown_as_tooltip(index: Any) -> str:
+    """The characters QToolTip would show: it renders the tooltip as rich text when it looks like it."""
+    document = QTextDocument()
+    tooltip = index.data(Qt.ItemDataRole.ToolTipRole)
+    if QtGui.Qt.mightBeRichText(tooltip):
+        document.setHtml(tooltip)
+    else:
+        document.setPlainText(tooltip)
+    return document.toPlainText()
+
+
 HOSTILE_FIRST = "<b>Eve</b><img src=x onerror=alert(1)>"
 HOSTILE_LAST = '=HYPERLINK("http://x")\u202eevil'
 
@@ -229,6 +242,9 @@ def test_hostile_text_is_shown_as_text(
     qtbot.keyClicks(search.search_box, "<b>Eve</b>")
     qtbot.waitUntil(lambda: search.model.rowCount() == 1, timeout=5000)
     assert search.model.index(0, PlayerColumn.NAME).data() == f"{HOSTILE_FIRST} {HOSTILE_LAST}"
+    assert shown_as_tooltip(search.model.index(0, PlayerColumn.NAME)).startswith(
+        f"{HOSTILE_FIRST} {HOSTILE_LAST} ("
+    )
 
     view = open_profile(qtbot, ctx, player_id)
     assert view.header.name.text() == f"{HOSTILE_FIRST} {HOSTILE_LAST}"
@@ -246,3 +262,24 @@ def test_hostile_text_is_shown_as_text(
     notes.table.selectRow(0)
     assert view.note_text.toPlainText().endswith(body)
     assert notes.model.index(0, 3).data() == body.replace("\n", " ⏎ ")
+    assert shown_as_tooltip(notes.model.index(0, 3)) == body.replace("\n", " ⏎ ")
+
+
+def test_a_429_says_it_is_waiting_and_the_note_is_saved_once(
+    qtbot: Any, player_ctx: Callable[[str], AppContext], http: Callable[[str], httpx.Client], chaos: Any
+) -> None:
+    ctx = player_ctx("support")
+    client = http("support")
+    player_id = fresh_player_id(client, USED)
+    view = open_profile(qtbot, ctx, player_id)
+    dialog = view.add_note()
+    assert isinstance(dialog, NoteDialog)
+    qtbot.keyClicks(dialog.body, "Rate limited note")
+    chaos(rate_limit_rate=1.0, retry_after_seconds=1, paths=[f"/players/{player_id}/notes"])
+    click_submit(qtbot, dialog)
+    qtbot.waitUntil(lambda: "waiting" in dialog.message.text(), timeout=5000)
+    assert dialog.isVisible() and not dialog.submit.isEnabled()
+    chaos()  # the server recovers: the client's own retry (same Idempotency-Key) goes through
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
+    notes = client.get(f"/players/{player_id}/notes").json()["data"]
+    assert [n["body"] for n in notes] == ["Rate limited note"]
