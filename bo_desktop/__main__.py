@@ -34,6 +34,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if raw[:1] == ["report"]:  # headless Excel export for schedulers: no Qt, no window
+        return _report_command(raw[1:])
     args = parse_args(argv)
 
     import asyncio
@@ -97,6 +100,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         wake.stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
         shutdown_logging()
+
+
+def _report_command(argv: list[str]) -> int:
+    from bo_desktop.features.reports.cli import EmbeddedServer, run_report_command
+
+    def start_sandbox(players: int) -> EmbeddedServer:
+        # The entry point is a composition root: it may start the sandbox, the feature may not.
+        from bo_desktop.sandbox.config import SandboxConfig
+        from bo_desktop.sandbox.server import SandboxServer
+
+        server = SandboxServer(SandboxConfig(port=0, players=players, simulator=False))
+        server.start()
+        return server
+
+    return run_report_command(argv, start_sandbox=start_sandbox)
 
 
 if __name__ == "__main__":
