@@ -121,7 +121,8 @@ class DisputeInboxModel(QAbstractTableModel):
             float(d.sla_remaining_seconds or 0) if d.sla_paused else math.nan,
             d.sla_breached,
             d.last_activity_at.timestamp(),
-            f"{d.id} {d.player_id} {d.player_name} {d.subject} {d.assignee_name or ''}".lower(),
+            f"{d.id} {d.player_id} {d.player_name} {KIND_LABELS.get(d.kind, '')} {d.subject} "
+            f"{d.assignee_name or ''}".lower(),
         )
         if at is None:
             for column, value in zip(self._storage(), values, strict=True):

@@ -72,7 +72,7 @@ class DisputesPanel(QWidget):
         self.tabs.setExpanding(False)
         self.tabs.currentChanged.connect(lambda i: self.set_view(VIEWS[i]))
         self.search = named(QLineEdit(), "disputeSearch")
-        self.search.setPlaceholderText("Filter: ticket, player, subject, assignee (Ctrl+F)")
+        self.search.setPlaceholderText("Filter: ticket, player, kind, subject, assignee (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._filter)
         self.new_button = named(QPushButton("New ticket…"), "disputeNew")

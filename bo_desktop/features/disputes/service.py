@@ -54,8 +54,13 @@ class DisputeService:
     # -- reads ---------------------------------------------------------------------------------
 
     async def inbox(self, view: DisputeView) -> AsyncIterator[list[Dispute]]:
-        """The tickets of a saved view, page by page (most recent activity first)."""
-        params = {"view": view.value, "sort": "-last_activity_at"}
+        """The tickets of a saved view, page by page (newest first).
+
+        Paged by creation time because it never changes: keyset paging by last activity would
+        skip a ticket whose activity moves it above the cursor mid-load. Such changes arrive as
+        live events instead, and the inbox sorts on the client anyway.
+        """
+        params = {"view": view.value, "sort": "-created_at"}
         async for batch in self._api.paginate("disputes", Dispute, params=params, page_size=INBOX_PAGE):
             yield batch
 
