@@ -45,7 +45,8 @@ IDLE_SECONDS = 10.0
 
 
 def make_chart(qtbot: Any, *, blit: bool, static_history: bool = True) -> Any:
-    from bo_desktop.features.charts.chart import ChartSpec, LiveChart, SeriesSpec
+    from bo_desktop.features.charts.chart import LiveChart
+    from bo_desktop.features.charts.specs import ChartSpec, SeriesSpec
 
     spec = ChartSpec(
         "bench", "Bench", "money", tuple(SeriesSpec(f"s{i}", f"S{i}", COLOURS[i]) for i in range(SERIES))

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import matplotlib.dates as mdates
@@ -32,49 +31,17 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtGui import QHideEvent, QImage, QPalette, QShowEvent
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from bo_desktop.widgets.labels import mute, plain_label
 
-from . import formatting
+from .specs import ChartSpec
 
 COALESCE_MS = 100
+IDLE_READOUT = " "  # keeps the line's height, so the chart does not jump on hover
 _DAY = 86_400.0
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesSpec:
-    key: str  # name in the metrics series, e.g. "deposits_eur"
-    label: str
-    color: str
-
-
-@dataclass(frozen=True, slots=True)
-class ChartSpec:
-    id: str  # stable: objectName "chart.<id>", export file names
-    title: str
-    unit: str  # money | count | percent | ms
-    series: tuple[SeriesSpec, ...]
-
-    def format_value(self, value: float) -> str:
-        if math.isnan(value):
-            return "—"
-        if self.unit == "money":
-            return formatting.money(value, "EUR")
-        if self.unit == "percent":
-            return formatting.percent(value)
-        if self.unit == "ms":
-            return f"{value:,.0f} ms"
-        return formatting.count(value)
-
-    def format_tick(self, value: float) -> str:
-        if self.unit == "money":
-            return formatting.compact_money(value, "EUR")
-        if self.unit == "percent":
-            return f"{value * 100:.0f}%"
-        return f"{value:,.0f}"
 
 
 def _to_datenum(epoch_seconds: np.ndarray) -> np.ndarray:
@@ -115,16 +82,13 @@ class LiveChart(QWidget):
         self._needs_full = True
         self._hover_index: int | None = None
 
-        palette = self.palette()
-        fg = palette.color(QPalette.ColorRole.WindowText).name()
-        bg = palette.color(QPalette.ColorRole.Base).name()
-        self.figure = Figure(figsize=(5, 2.6), dpi=90, facecolor=bg, layout="constrained")
+        self.figure = Figure(figsize=(5, 2.6), dpi=90, layout="constrained")
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setObjectName(f"chart.{spec.id}.canvas")
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.canvas.setMinimumSize(260, 170)
+        self.canvas.setMinimumSize(240, 150)
         self.ax = self.figure.add_subplot()
-        self._style_axes(fg, bg)
+        self._style_axes()
         self.lines: dict[str, Line2D] = {}
         # The bucket in progress is drawn apart (dotted, hollow marker): it is still filling up,
         # and a solid line dipping at the right edge every minute would read as a real drop.
@@ -136,24 +100,33 @@ class LiveChart(QWidget):
                 [], [], color=series.color, label=series.label, lw=1.6, marker=marker, ms=2.5
             )
             (tail,) = self.ax.plot([], [], color=series.color, lw=1.2, ls=":", marker="o", ms=4, mfc="none",
-                                   markevery=[1])  # fmt: skip
+                                   markevery=[1], alpha=0.6)  # fmt: skip
             line.set_animated(blit and not static_history)
             tail.set_animated(blit)
             self.lines[series.key] = line
             self.tails[series.key] = tail
-        self.cursor = self.ax.axvline(0, color=fg, lw=0.8, alpha=0.6, visible=False, animated=blit)
-        # Above the plot, right of the title: inside the axes it would hide the values near the top.
-        self.ax.legend(handles=list(self.lines.values()), loc="lower right", bbox_to_anchor=(1.0, 1.0),
-                       fontsize=8, ncols=len(spec.series), frameon=False, labelcolor=fg, handlelength=1.2,
-                       columnspacing=1.0, borderaxespad=0.2)  # fmt: skip
+        self.cursor = self.ax.axvline(0, lw=0.8, alpha=0.6, visible=False, animated=blit)
         self._empty_text = self.ax.text(0.5, 0.5, "Waiting for data…", transform=self.ax.transAxes,
-                                        ha="center", va="center", color=fg, alpha=0.6)  # fmt: skip
+                                        ha="center", va="center", alpha=0.6)  # fmt: skip
+        self._legend_columns = 0
+        self._fit_legend()
+        self._apply_palette()
 
-        self.readout = mute(plain_label(self._idle_readout()))
+        # The title is a Qt label, not matplotlib text: it never collides with the legend, follows
+        # the application font, and changing it (window switch) costs no redraw.
+        self.title = plain_label(spec.title)
+        self.title.setObjectName(f"chart.{spec.id}.title")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.readout = mute(plain_label(IDLE_READOUT))
         self.readout.setObjectName(f"chart.{spec.id}.readout")
+        # A long readout is clipped rather than widening the chart (and the dock) to fit it.
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
+        layout.addWidget(self.title)
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.readout)
 
@@ -164,24 +137,58 @@ class LiveChart(QWidget):
         self.canvas.mpl_connect("draw_event", self._on_draw)
         self.canvas.mpl_connect("motion_notify_event", self._on_motion)
         self.canvas.mpl_connect("axes_leave_event", self._on_leave)
+        self.canvas.mpl_connect("resize_event", lambda _event: self._fit_legend())
 
-    def _style_axes(self, fg: str, bg: str) -> None:
+    def _style_axes(self) -> None:
         ax = self.ax
-        ax.set_facecolor(bg)
-        ax.set_title(self.spec.title, color=fg, fontsize=10, loc="left")
-        ax.tick_params(colors=fg, labelsize=8)
+        ax.tick_params(labelsize=8)
         for side, spine in ax.spines.items():
-            spine.set_color(fg)
             spine.set_alpha(0.35)
             spine.set_visible(side in ("left", "bottom"))
-        ax.grid(True, color=fg, alpha=0.12, lw=0.6)
         locator = mdates.AutoDateLocator(tz=UTC, minticks=3, maxticks=7)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, tz=UTC, show_offset=False))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: self.spec.format_tick(v)))
 
-    def _idle_readout(self) -> str:
-        return "Point at the chart to read a value (times in UTC)."
+    def _apply_palette(self) -> None:
+        """Figure colours from the Qt palette, so light and dark themes both read well."""
+        palette = self.palette()
+        fg = palette.color(QPalette.ColorRole.WindowText).name()
+        bg = palette.color(QPalette.ColorRole.Base).name()
+        self.figure.set_facecolor(bg)
+        ax = self.ax
+        ax.set_facecolor(bg)
+        ax.tick_params(colors=fg)
+        for spine in ax.spines.values():
+            spine.set_color(fg)
+        ax.grid(True, color=fg, alpha=0.12, lw=0.6)
+        self.cursor.set_color(fg)
+        self._empty_text.set_color(fg)
+        legend = ax.get_legend()
+        if legend is not None:
+            for text in legend.get_texts():
+                text.set_color(fg)
+        self._needs_full = True
+
+    def _fit_legend(self) -> None:
+        """Above the plot, left-aligned, in as many columns as the width allows (it wraps)."""
+        width = self.canvas.width() if self.canvas.width() > 0 else 400
+        columns = max(1, min(len(self.spec.series), width // 105))
+        if columns == self._legend_columns:
+            return
+        self._legend_columns = columns
+        fg = self.palette().color(QPalette.ColorRole.WindowText).name()
+        self.ax.legend(handles=list(self.lines.values()), loc="lower left", bbox_to_anchor=(0.0, 1.0),
+                       fontsize=8, ncols=columns, frameon=False, labelcolor=fg, handlelength=1.2,
+                       columnspacing=1.0, borderaxespad=0.2)  # fmt: skip
+        self._needs_full = True
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # the user switched light/dark
+            self._apply_palette()
+            self._dirty = True
+            self.request_render()
 
     # -- data ------------------------------------------------------------------------------------
 
@@ -206,10 +213,7 @@ class LiveChart(QWidget):
             self._timer.start()
 
     def set_title(self, title: str) -> None:
-        if title != self.ax.get_title(loc="left"):
-            self.ax.set_title(title, loc="left")
-            self._needs_full = True
-            self._dirty = True
+        self.title.setText(title)
 
     def set_reference_line(self, value: float, label: str) -> None:
         """A static dashed line (a threshold): part of the background, costs nothing per frame."""
@@ -243,6 +247,11 @@ class LiveChart(QWidget):
 
     def is_shown(self) -> bool:
         return self.isVisible() and not self.visibleRegion().isEmpty()
+
+    def request_render(self) -> None:
+        """Draw pending data soon, e.g. once it is scrolled into view (no show event for that)."""
+        if self._dirty and not self._timer.isActive():
+            self._timer.start()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -374,6 +383,8 @@ class LiveChart(QWidget):
         self._hover_index = index
         at = datetime.fromtimestamp(float(times[index]), UTC)
         parts = [at.strftime("%a %d %b %H:%M UTC")]
+        if self._partial_last and index == len(times) - 1:
+            parts[0] += " (in progress)"
         for series in self.spec.series:
             column = self._shown_columns.get(series.key)
             value = float(column[index]) if column is not None and index < len(column) else math.nan
@@ -386,7 +397,7 @@ class LiveChart(QWidget):
     def _on_leave(self, _event: Event) -> None:
         self._hover_index = None
         self.cursor.set_visible(False)
-        self.readout.setText(self._idle_readout())
+        self.readout.setText(IDLE_READOUT)
         self._redraw_overlay()
 
     def _redraw_overlay(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from bo_desktop.contract.events import ServerEvent
@@ -21,7 +22,7 @@ from bo_desktop.widgets.labels import mute, plain_label
 
 from . import formatting
 from .service import MetricsService, ProviderHealthWatch, ProviderStatus
-from .tiles import TILE_STYLE, KpiTile, TileGrid
+from .tiles import KpiTile, TileGrid
 
 # key, caption: the order managers read them in (activity, money, work queues).
 KPI_TILES: tuple[tuple[str, str], ...] = (
@@ -43,7 +44,6 @@ class KpiPanel(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("charts.kpiPanel")
-        self.setStyleSheet(TILE_STYLE)
         self.ctx = ctx
         self.service = MetricsService(ctx.api)
         self.watch = ProviderHealthWatch(
@@ -52,18 +52,18 @@ class KpiPanel(QWidget):
         self.snapshot: MetricsSnapshot | None = None
 
         self.tiles: dict[str, KpiTile] = {key: KpiTile(key, caption) for key, caption in KPI_TILES}
-        kpi_grid = TileGrid(150)
+        kpi_grid = TileGrid(128)  # 11 tiles in one row on a 1,600-pixel screen
         for tile in self.tiles.values():
             kpi_grid.add(tile)
         self.psp_tiles: dict[str, KpiTile] = {}
-        self.psp_grid = TileGrid(150)
+        self.psp_grid = TileGrid(220)  # room for "1,326 ms · 12 attempts · min 90%"
         self.status = mute(plain_label("Loading…"))
         self.status.setObjectName("charts.kpiStatus")
 
         content = QWidget()
         layout = QVBoxLayout(content)
-        layout.setContentsMargins(8, 8, 8, 8)
-        layout.setSpacing(8)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
         layout.addWidget(kpi_grid)
         psp_header = QHBoxLayout()
         psp_header.addWidget(plain_label("Payment providers — deposit success over 5 min"))
@@ -72,6 +72,7 @@ class KpiPanel(QWidget):
         layout.addLayout(psp_header)
         layout.addWidget(self.psp_grid)
         layout.addStretch(1)
+        self._content = content
         scroll = QScrollArea()
         scroll.setObjectName("charts.kpiScroll")
         scroll.setWidgetResizable(True)
@@ -85,6 +86,15 @@ class KpiPanel(QWidget):
         ctx.events.reset.connect(self.reload)
         ctx.session.online_changed.connect(self._on_online_changed)
         self.reload()
+
+    def sizeHint(self) -> QSize:
+        # Ask for room to show every tile; the scroll area lets the dock be smaller than that.
+        return QSize(900, self._content.sizeHint().height() + 4)
+
+    def minimumSizeHint(self) -> QSize:
+        # Everything on a wide screen (two rows of tiles); beyond that height the dock scrolls
+        # rather than pushing the main window past the screen.
+        return QSize(200, min(self._content.sizeHint().height() + 4, 220))
 
     def reload(self) -> None:
         if not self.ctx.online:
@@ -150,14 +160,12 @@ class KpiPanel(QWidget):
             tile.setObjectName(f"psp.{status.code}")
             self.psp_tiles[status.code] = tile
             self.psp_grid.add(tile)
+            self.updateGeometry()  # the dock may now ask for the PSP row's height
         if status.unhealthy and not status.below_threshold:
             detail = f"outage reported by the platform · min {status.threshold:.0%}"
         else:
-            sample = (
-                f"{status.latency_ms:,.0f} ms · {status.attempts:,} attempts"
-                if status.attempts
-                else "no attempts"
-            )
+            attempts = "1 attempt" if status.attempts == 1 else f"{status.attempts:,} attempts"
+            sample = f"{status.latency_ms:,.0f} ms · {attempts}" if status.attempts else "no attempts"
             detail = f"{sample} · min {status.threshold:.0%}"
         value = formatting.percent(status.success_rate) + ("  DOWN" if status.unhealthy else "")
         tile.set_value(value, detail, alert=status.unhealthy)

@@ -17,9 +17,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QGridLayout, QMenu, QToolBar, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QMenu,
+    QScrollArea,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from bo_desktop.contract.events import ServerEvent
 from bo_desktop.contract.metrics import Timeseries, TimeseriesPoint
@@ -30,9 +39,10 @@ from bo_desktop.core.workers import run_in_worker
 from bo_desktop.widgets.labels import mute, plain_label
 
 from . import export
-from .chart import ChartSpec, LiveChart, SeriesSpec
+from .chart import LiveChart
 from .series import PSP_CODES, WINDOW_LABELS, WINDOW_SPANS, WindowSeries
 from .service import DEFAULT_THRESHOLD, MetricsService
+from .specs import ChartSpec, SeriesSpec
 
 PSP_COLORS = {"trustly": "#1f77b4", "adyen": "#2ca02c", "zimpler": "#9467bd", "ecopayz": "#ff7f0e",
               "nuvei": "#8c564b"}  # fmt: skip
@@ -128,16 +138,36 @@ class ChartsPanel(QWidget):
                 grid.addWidget(chart, index // 2, 0, 1, 2)  # the odd one out spans the row
             else:
                 grid.addWidget(chart, index // 2, index % 2)
+        # In a scroll area: five readable charts need more height than a dock may get, and a
+        # dock must never force the main window beyond the screen.
+        charts_area = QWidget()
+        charts_area.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setObjectName("charts.scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(charts_area)
+        scroll.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 6)
         layout.addWidget(self.toolbar)
-        layout.addLayout(grid, 1)
+        layout.addWidget(scroll, 1)
         layout.addWidget(self.status)
 
         ctx.events.subscribe("metrics.point", self._on_point, owner=self)
         ctx.events.reset.connect(self.reload)
         ctx.session.online_changed.connect(self._on_online_changed)
         self.set_window(self.window)
+
+    def _on_scrolled(self, _value: int) -> None:
+        for chart in self.charts.values():
+            chart.request_render()  # charts out of view skipped their frames
+
+    def sizeHint(self) -> QSize:
+        return QSize(1000, 720)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(320, 220)
 
     def _show_thresholds(self) -> None:
         providers = self.ctx.cache.items_as(ReferenceDataset.PAYMENT_PROVIDERS, PaymentProvider)
@@ -252,7 +282,10 @@ class ChartsPanel(QWidget):
         if self.pause_action.isChecked():
             self.status.setText(f"Paused — last {label}; live data is kept and drawn on resume (P).")
         else:
-            self.status.setText(f"Live — last {label}, {len(series.times)} buckets · updated {last}")
+            self.status.setText(
+                f"Live — last {label}, {len(series.times)} buckets · updated {last} · "
+                "point at a chart to read its values"
+            )
 
     # -- exports ---------------------------------------------------------------------------------
 

@@ -120,7 +120,7 @@ def test_switching_windows_loads_their_history(qtbot: Any, dashboard: MainWindow
     qtbot.waitUntil(lambda: len(chart.table()[1]) >= 96, timeout=5_000)
     times = [t.timestamp() for t in chart.table()[1]]
     assert set(np.diff(times)) == {900.0} and len(times) in (96, 97)
-    assert "per 15 min" in chart.ax.get_title(loc="left")
+    assert "per 15 min" in chart.title.text()
     assert "24 hours" in panel.status.text()
 
     # Keyboard: 4 picks the 7-day window while focus is in the dock.
@@ -129,7 +129,7 @@ def test_switching_windows_loads_their_history(qtbot: Any, dashboard: MainWindow
     qtbot.keyClick(panel.charts["payments"].canvas, Qt.Key.Key_4)
     qtbot.waitUntil(lambda: panel.history_loads > loads and panel.window == "7d", timeout=10_000)
     qtbot.waitUntil(lambda: len(chart.table()[1]) >= 168, timeout=5_000)
-    assert "per hour" in chart.ax.get_title(loc="left")
+    assert "per hour" in chart.title.text()
 
 
 def test_the_chart_really_renders_its_lines(qtbot: Any, dashboard: MainWindow) -> None:
