@@ -30,7 +30,8 @@ class CreateDisputeDialog(ActionDialog):
         self.kind = named(QComboBox(), "createKind")
         for kind in DisputeKind:
             self.kind.addItem(KIND_LABELS[kind], kind.value)
-        self.kind.setCurrentIndex(self.kind.findData(_KIND_FOR_LINK.get(link_kind, DisputeKind.OTHER).value))
+        suggested = _KIND_FOR_LINK.get(link_kind, DisputeKind.OTHER)
+        self.kind.setCurrentIndex(self.kind.findData(suggested.value))
         self.priority = named(QComboBox(), "createPriority")
         for priority in DisputePriority:
             self.priority.addItem(PRIORITY_LABELS[priority], priority.value)
@@ -44,8 +45,8 @@ class CreateDisputeDialog(ActionDialog):
         self.description.setMinimumSize(400, 100)
         self.link_kind = named(QComboBox(), "createLinkKind")
         self.link_kind.addItem("Nothing", "")
-        for kind, label in LINK_LABELS.items():
-            self.link_kind.addItem(label, kind)
+        for link, label in LINK_LABELS.items():
+            self.link_kind.addItem(label, link)
         self.link_kind.setCurrentIndex(max(0, self.link_kind.findData(link_kind)))
         self.link_id = named(QLineEdit(link_id), "createLinkId")
         self.add_field("Player", "player_id", self.player)

@@ -96,14 +96,14 @@ class ActionDialog(QDialog):
     def show_errors(self, message: str, errors: Sequence[FieldError] = ()) -> None:
         for label in self._field_errors.values():
             label.hide()
-        unplaced = []
+        unplaced: list[str] = []
         for error in errors:
-            label = self._field_errors.get(error.field)
-            if label is None:
+            field_label = self._field_errors.get(error.field)
+            if field_label is None:
                 unplaced.append(f"{error.field}: {error.message}")
                 continue
-            label.setText(error.message)
-            label.show()
+            field_label.setText(error.message)
+            field_label.show()
         self.message.setText(" ".join([message, *unplaced]).strip())
         self.message.setVisible(bool(self.message.text()))
 

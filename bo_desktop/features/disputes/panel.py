@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bo_desktop.contract.disputes import Dispute
+from bo_desktop.contract.disputes import Dispute, DisputeCreate
 from bo_desktop.contract.enums import DisputeView, Permission
 from bo_desktop.contract.events import EventType, ServerEvent
 from bo_desktop.core.api.errors import ApiError
@@ -256,8 +256,6 @@ class DisputesPanel(QWidget):
         self._raise_dock()
 
         async def submit(body: object, intent: Intent) -> Dispute:
-            from bo_desktop.contract.disputes import DisputeCreate
-
             assert isinstance(body, DisputeCreate)
             return await self.service.create(body, intent)
 

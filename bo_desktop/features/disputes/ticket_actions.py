@@ -87,7 +87,7 @@ def resolve(view: TicketView) -> None:
         "EUR"
     ]
     default = "EUR"
-    links = view.thread.links if view.thread else []
+    links = view.thread_data.links if view.thread_data else []
     default = next((link.currency for link in links if link.currency), default)
     dialog = ResolveDialog(
         view.ticket,

@@ -47,6 +47,8 @@ class TicketHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._player_id = ""
+        self._ticket: Dispute | None = None
         self.title = named(plain_label(wrap=True), "ticketTitle")
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.25)
@@ -102,8 +104,6 @@ class TicketHeader(QWidget):
         layout.addLayout(who)
         layout.addLayout(facts)
         layout.addWidget(self.resolution)
-        self._player_id = ""
-        self._ticket: Dispute | None = None
 
     def show_ticket(self, d: Dispute, can_write: bool) -> None:
         self._ticket = d

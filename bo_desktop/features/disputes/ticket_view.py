@@ -80,7 +80,7 @@ class TicketView(QWidget):
         self.service = service
         self.drafts = drafts
         self.ticket: Dispute | None = None
-        self.thread: Thread | None = None
+        self.thread_data: Thread | None = None
         self.can_write = ctx.can(Permission.DISPUTES_WRITE)
         self.can_approve = ctx.can(Permission.DISPUTES_APPROVE_COMPENSATION)
 
@@ -92,7 +92,7 @@ class TicketView(QWidget):
         self.move_buttons: dict[str, QPushButton] = {}
         for target in ("open", "waiting_on_player", "escalated", "closed"):
             button = named(QPushButton(TARGET_LABELS[target]), f"move_{target}")
-            button.clicked.connect(lambda _c=False, t=target: self.move(DisputeStatus(t)))
+            button.clicked.connect(lambda _c=False, t=target: self.change_status(DisputeStatus(t)))
             self.move_buttons[target] = button
             self.moves.addWidget(button)
         self.resolve_button = named(QPushButton("Resolve…"), "actionResolve")
@@ -200,7 +200,7 @@ class TicketView(QWidget):
         self._update_actions()
 
     def show_thread(self, thread: Thread) -> None:
-        self.thread = thread
+        self.thread_data = thread
         self.conversation.set_comments(thread.comments)
         self.links.set_items(thread.links)
         self.attachments.set_items(thread.attachments)
@@ -275,7 +275,7 @@ class TicketView(QWidget):
             dialog.open()
         self._update_actions()
 
-    def move(self, target: DisputeStatus) -> None:
+    def change_status(self, target: DisputeStatus) -> None:
         if self.ticket is None:
             return
         label = MOVE_LABELS.get((self.ticket.status.value, target.value), TARGET_LABELS[target.value])
@@ -306,10 +306,9 @@ class TicketView(QWidget):
         if self.ticket is None:
             return
         dispute_id = self.ticket.id
-        if text.strip():
-            work = self.drafts.save(dispute_id, text, internal)
-        else:
-            work = self.drafts.discard(dispute_id)
+        work: Coroutine[Any, Any, object] = (
+            self.drafts.save(dispute_id, text, internal) if text.strip() else self.drafts.discard(dispute_id)
+        )
         self.ctx.tasks.start(work, owner=self, on_result=lambda _r: self._draft_saved())
 
     def _draft_saved(self) -> None:
