@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from bo_desktop.contract.players import PlayerDetail
@@ -211,3 +212,34 @@ def test_every_model_passes_the_model_tester(
             records.append(run_async(service.section(HEAVY, section)).data)
         records.sort(0)
         qtmodeltester.check(records)
+
+
+def test_transactions_between_two_days(
+    qtbot: Any, player_ctx: Callable[[str], AppContext], http: Callable[[str], httpx.Client]
+) -> None:
+    ctx = player_ctx("compliance")
+    _panel, view = open_profile(qtbot, ctx)
+    section = view.sections["transactions"]
+    qtbot.waitUntil(lambda: section.model.rowCount() > 0, timeout=10_000)
+    # A day with activity: the local date of a transaction well inside the history.
+    some = section.model.created_at(section.model.rowCount() - 1).astimezone()
+    day = QDate(some.year, some.month, some.day)
+    section.date_from.setDate(day)
+    section.date_to.setDate(day)
+    view.tabs.setCurrentWidget(section)
+    qtbot.mouseClick(section.use_dates, Qt.MouseButton.LeftButton)
+    assert section.use_dates.isChecked() and section.date_from.isEnabled()
+    assert section.status.text() == "Loading…"
+    qtbot.waitUntil(lambda: section.status.text() != "Loading…", timeout=10_000)
+    shown = {section.model.created_at(r).astimezone().date() for r in range(section.model.rowCount())}
+    assert shown == {some.date()}
+    start = datetime(some.year, some.month, some.day, tzinfo=some.tzinfo)
+    served = (
+        http()
+        .get(
+            f"/players/{HEAVY}/transactions",
+            params={"from": start.isoformat(), "to": (start + timedelta(days=1)).isoformat(), "limit": 500},
+        )
+        .json()["data"]
+    )
+    assert section.model.rowCount() == min(len(served), 200)
