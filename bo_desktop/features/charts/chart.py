@@ -394,7 +394,11 @@ class LiveChart(QWidget):
         self.cursor.set_visible(True)
         self._redraw_overlay()
 
-    def _on_leave(self, _event: Event) -> None:
+    def clear_readout(self) -> None:
+        """Forget the hovered bucket (its window is gone)."""
+        self._on_leave(None)
+
+    def _on_leave(self, _event: Event | None) -> None:
         self._hover_index = None
         self.cursor.set_visible(False)
         self.readout.setText(IDLE_READOUT)

@@ -74,6 +74,7 @@ def chart_specs(psp_name: Callable[[str], str]) -> tuple[ChartSpec, ...]:
 
 BUCKET_WORDS = {60: "per minute", 900: "per 15 min", 3600: "per hour"}
 DEFAULT_WINDOW = "1h"
+OFFLINE_TEXT = "Offline — the charts show the data received before the connection dropped."
 
 
 class ChartsPanel(QWidget):
@@ -198,6 +199,9 @@ class ChartsPanel(QWidget):
     def set_window(self, window: str) -> None:
         if window not in WINDOW_SPANS:
             raise ValueError(window)
+        if window != self.window:
+            for chart in self.charts.values():
+                chart.clear_readout()  # a readout of another window's bucket would mislead
         self.window = window
         self.window_actions[window].setChecked(True)
         series = self.series.setdefault(window, WindowSeries(window))
@@ -232,7 +236,7 @@ class ChartsPanel(QWidget):
         if online:
             self.reload()  # the stream may have missed points while we were away
         else:
-            self.status.setText("Offline — the charts show the data received before the connection dropped.")
+            self.status.setText(OFFLINE_TEXT)
 
     # -- live ------------------------------------------------------------------------------------
 
@@ -279,7 +283,9 @@ class ChartsPanel(QWidget):
             return
         last = f"{datetime.now(UTC):%H:%M:%S} UTC"
         label = WINDOW_LABELS[self.window]
-        if self.pause_action.isChecked():
+        if not self.ctx.online:
+            self.status.setText(OFFLINE_TEXT)
+        elif self.pause_action.isChecked():
             self.status.setText(f"Paused — last {label}; live data is kept and drawn on resume (P).")
         else:
             self.status.setText(

@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
 
+from bo_desktop.contract.events import EventType, ServerEvent
 from bo_desktop.core.context import AppContext
 from bo_desktop.core.docks import DockRegistry
 from bo_desktop.features import charts as charts_feature
@@ -194,3 +195,25 @@ def test_hover_reads_out_the_value_under_the_cursor(qtbot: Any, dashboard: MainW
     qtbot.waitUntil(lambda: "Deposits €" in chart.readout.text(), timeout=3_000)
     assert "Withdrawals €" in chart.readout.text() and "UTC" in chart.readout.text()
     assert chart.cursor.get_visible()
+
+
+def test_offline_is_said_and_coming_back_reloads_the_history(qtbot: Any, dashboard: MainWindow) -> None:
+    panel = panel_of(dashboard)
+    kpis = dashboard.docks["live-kpis"].widget()
+    session = panel.ctx.session
+    session.online = False
+    assert panel.status.text().startswith("Offline")
+    qtbot.wait(1_500)  # live points may still be in flight: the status keeps saying offline
+    assert panel.status.text().startswith("Offline")
+    assert "offline" in kpis.status.text()
+    loads = panel.history_loads
+    session.online = True
+    qtbot.waitUntil(lambda: panel.history_loads > loads, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.status.text().startswith("Live"), timeout=5_000)
+
+
+def test_a_reset_event_reloads_what_the_stream_missed(qtbot: Any, dashboard: MainWindow) -> None:
+    panel = panel_of(dashboard)
+    loads = panel.history_loads
+    panel.ctx.events.publish(ServerEvent(id=0, type=EventType.RESET, data={"reason": "test"}))
+    qtbot.waitUntil(lambda: panel.history_loads > loads, timeout=10_000)
