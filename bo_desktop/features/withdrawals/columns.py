@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import bisect
+from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -44,58 +45,78 @@ HEADERS: dict[Col, str] = {
 DEFAULT_SORT = (Col.RISK, True)
 
 
-def sort_key(store: QueueStore, column: Col) -> Callable[[int], Any]:
-    """A key over slots, ascending, made total with the id so equal rows keep a fixed order."""
-    num = store.id_numbers
-    if column is Col.ID:
-        return num.__getitem__
-    if column is Col.PLAYER:
-        names = store.player_keys
-        return lambda s: (names[s], num[s])
-    if column is Col.AMOUNT:
-        cur, amt = store.currencies, store.amounts
-        return lambda s: (cur[s], amt[s], num[s])
-    if column is Col.AMOUNT_EUR:
-        eur = store.amounts_eur
-        return lambda s: (eur[s], num[s])
-    if column is Col.PSP:
-        psps, methods = store.psps, store.methods
-        return lambda s: (psps[s], methods[s], num[s])
-    if column is Col.REQUESTED:
-        req = store.requested
-        return lambda s: (req[s], num[s])
-    if column is Col.AGE:
-        req = store.requested
-        return lambda s: (-req[s], -num[s])
-    if column is Col.RISK:
-        # Descending gives: highest score first, then the oldest request, then the lowest id.
-        score, req = store.risk_scores, store.requested
-        return lambda s: (score[s], -req[s], -num[s])
-    if column is Col.SIGNALS:
-        signals = store.signals
-        return lambda s: (signals[s], num[s])
-    if column is Col.STATUS:
-        statuses = store.statuses
-        return lambda s: (STATUS_ORDER.get(statuses[s], 9), num[s])
-    if column is Col.CLAIMED_BY:
-        names = store.claimed_by_names
-        return lambda s: (names[s], num[s])
-    approvers = store.approvers
-    return lambda s: (len(approvers[s]), num[s])
+def key_column(store: QueueStore, column: Col) -> tuple[Sequence[Any], bool]:
+    """The flat list ``column`` sorts by, and whether its order runs against that list's.
+
+    Every key already contains the id as the last tie-breaker, so equal rows keep a fixed order.
+    "Age" is the request time the other way round: the youngest request has the smallest age.
+    """
+    match column:
+        case Col.ID:
+            return store.id_numbers, False
+        case Col.PLAYER:
+            return store.key_player, False
+        case Col.AMOUNT:
+            return store.key_amount, False
+        case Col.AMOUNT_EUR:
+            return store.key_eur, False
+        case Col.PSP:
+            return store.key_psp, False
+        case Col.REQUESTED:
+            return store.key_requested, False
+        case Col.AGE:
+            return store.key_requested, True
+        case Col.RISK:
+            return store.key_risk, False
+        case Col.SIGNALS:
+            return store.key_signals, False
+        case Col.STATUS:
+            return store.key_status, False
+        case Col.CLAIMED_BY:
+            return store.key_claimed, False
+    return store.key_approvals, False
+
+
+def sort_value(store: QueueStore, column: Col, slot: int) -> Any:
+    """The raw value of a cell for ``SortRole``: what the column is ordered by first.
+
+    Not the composite key itself: those are integers wider than 64 bits, which a QVariant
+    cannot carry. Text columns give their (already total) text keys.
+    """
+    match column:
+        case Col.ID:
+            return store.id_numbers[slot]
+        case Col.AMOUNT_EUR:
+            return store.amounts_eur[slot]
+        case Col.REQUESTED:
+            return store.requested[slot]
+        case Col.AGE:
+            return -store.requested[slot]
+        case Col.RISK:
+            return store.risk_scores[slot]
+        case Col.STATUS:
+            return STATUS_ORDER.get(store.statuses[slot], 9)
+        case Col.APPROVALS:
+            return len(store.approvers[slot])
+    keys, _inverted = key_column(store, column)
+    return keys[slot]
 
 
 def sorted_slots(store: QueueStore, slots: list[int], column: Col, descending: bool) -> list[int]:
-    return sorted(slots, key=sort_key(store, column), reverse=descending)
+    keys, inverted = key_column(store, column)
+    return sorted(slots, key=keys.__getitem__, reverse=descending != inverted)
 
 
-def insert_position(rows: list[int], key: Callable[[int], Any], value: Any, descending: bool) -> int:
-    """Where a row with sort key ``value`` goes in ``rows`` (after its equals: new rows last)."""
+def insert_position(store: QueueStore, rows: list[int], slot: int, column: Col, descending: bool) -> int:
+    """Where ``slot`` goes in ``rows`` (sorted by ``column``), by binary search on its key."""
+    keys, inverted = key_column(store, column)
+    value, reverse = keys[slot], descending != inverted
+    if not reverse:
+        return bisect.bisect_right(rows, value, key=keys.__getitem__)
     lo, hi = 0, len(rows)
     while lo < hi:
         mid = (lo + hi) // 2
-        other = key(rows[mid])
-        before = value < other if not descending else value > other
-        if before:
+        if value > keys[rows[mid]]:
             hi = mid
         else:
             lo = mid + 1

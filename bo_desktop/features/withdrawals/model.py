@@ -27,7 +27,7 @@ from PySide6.QtGui import QFont
 
 from bo_desktop.contract.payments import Withdrawal
 
-from .columns import DEFAULT_SORT, HEADERS, Col, insert_position, sort_key, sorted_slots
+from .columns import DEFAULT_SORT, HEADERS, Col, insert_position, sort_value, sorted_slots
 from .formatting import format_age, format_money, format_time, status_label
 from .queue_store import QueueFilter, QueueStore, Upsert
 
@@ -65,6 +65,7 @@ class WithdrawalQueueModel(QAbstractTableModel):
         self._rows: list[int] = []
         self._visible = bytearray()  # per slot: 1 when it is in _rows
         self._filter = QueueFilter()
+        self._unfiltered = True
         self._sort: tuple[Col, bool] = DEFAULT_SORT
         self._italic = QFont()
         self._italic.setItalic(True)
@@ -107,7 +108,7 @@ class WithdrawalQueueModel(QAbstractTableModel):
                 holder = st.holder(slot, self._clock())
                 return self._italic if holder is not None and holder != self.me else None
             case self.SortRole:
-                return sort_key(st, col)(slot)
+                return sort_value(st, col, slot)
             case self.IdRole:
                 return st.ids[slot]
             case self.RiskLevelRole:
@@ -219,6 +220,7 @@ class WithdrawalQueueModel(QAbstractTableModel):
     def set_filter(self, f: QueueFilter) -> None:
         self.beginResetModel()
         self._filter = f
+        self._unfiltered = f.is_empty
         self._rebuild()
         self.endResetModel()
 
@@ -254,6 +256,7 @@ class WithdrawalQueueModel(QAbstractTableModel):
         """Store a batch (a page, or coalesced events) and update the view in place."""
         now, st = self._clock(), self.store
         to_insert: list[int] = []
+        inserting: set[int] = set()
         changed_rows: list[int] = []
         to_remove: list[int] = []
         for w in withdrawals:
@@ -261,10 +264,13 @@ class WithdrawalQueueModel(QAbstractTableModel):
             if what is Upsert.STALE:
                 continue
             self._grow_visible(slot)
-            wanted = bool(st.live[slot]) and bool(st.matching((slot,), self._filter, self.me, now))
+            wanted = bool(st.live[slot]) and (
+                self._unfiltered or bool(st.matching((slot,), self._filter, self.me, now))
+            )
             if self._visible[slot]:
                 (changed_rows if wanted else to_remove).append(slot)
-            elif wanted and slot not in to_insert:
+            elif wanted and slot not in inserting:
+                inserting.add(slot)
                 to_insert.append(slot)
         for slot in to_remove:
             row = self._rows.index(slot)
@@ -285,22 +291,26 @@ class WithdrawalQueueModel(QAbstractTableModel):
 
     def _insert_sorted(self, slots: Sequence[int]) -> None:
         column, descending = self._sort
-        key = sort_key(self.store, column)
-        batch = sorted(slots, key=key, reverse=descending)
-        # Positions against the rows as they are now; runs that land in the same gap go in
-        # together, and each earlier run shifts the later ones by its length.
-        groups: list[tuple[int, list[int]]] = []
-        for slot in batch:
-            pos = insert_position(self._rows, key, key(slot), descending)
-            if groups and groups[-1][0] == pos:
-                groups[-1][1].append(slot)
-            else:
-                groups.append((pos, [slot]))
+        batch = sorted_slots(self.store, list(slots), column, descending)
+        rows = self._rows
+        # Pages of the initial load arrive in the queue's own order: all after the last row.
+        if not rows or insert_position(self.store, rows[-1:], batch[0], column, descending) == 1:
+            groups = [(len(rows), batch)]
+        else:
+            # Positions against the rows as they are now; runs that land in the same gap go in
+            # together, and each earlier run shifts the later ones by its length.
+            groups = []
+            for slot in batch:
+                pos = insert_position(self.store, rows, slot, column, descending)
+                if groups and groups[-1][0] == pos:
+                    groups[-1][1].append(slot)
+                else:
+                    groups.append((pos, [slot]))
         shift = 0
         for pos, run in groups:
             first = pos + shift
             self.beginInsertRows(_ROOT, first, first + len(run) - 1)
-            self._rows[first:first] = run
+            rows[first:first] = run
             for slot in run:
                 self._visible[slot] = 1
             self.endInsertRows()

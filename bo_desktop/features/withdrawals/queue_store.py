@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from bo_desktop.contract.enums import OPEN_WITHDRAWAL_STATUSES, WithdrawalStatus
+from bo_desktop.contract.enums import OPEN_WITHDRAWAL_STATUSES, Psp, RiskLevel, Severity, WithdrawalStatus
 from bo_desktop.contract.payments import Withdrawal
 
 from .formatting import SEVERITY_RANK, signal_label
@@ -33,6 +33,11 @@ STATUS_ORDER = {
     WithdrawalStatus.AWAITING_SECOND_APPROVAL.value: 2,
 }
 TOP_SIGNALS = 2
+# Enum members to their plain wire strings: one dict lookup instead of an enum ``.value`` access
+# (a descriptor call) per field per row, and plain ``str`` objects shared by every row.
+_PLAIN: dict[Any, str] = {
+    member: member.value for enum in (WithdrawalStatus, Psp, RiskLevel, Severity) for member in enum
+}
 
 
 class Upsert(Enum):
@@ -65,6 +70,17 @@ def _id_number(withdrawal_id: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
+# Sort keys are single values computed when a row is written, with the id folded in as the
+# tie-breaker: a sort is then one C-level ``sorted(slots, key=keys.__getitem__)`` instead of a
+# Python lambda building a tuple per row (5-10x faster at 100k rows, see tests/bench).
+_ID_BITS = 2**32
+_MS_SPAN = 2**47  # milliseconds since 1970, with room to spare
+
+
+def _text_key(text: str, number: int) -> str:
+    return f"{text}\x00{number:010d}"
+
+
 @dataclass
 class QueueStore:
     """Parallel columns, one entry per slot. Mutate only through :meth:`upsert`."""
@@ -75,7 +91,6 @@ class QueueStore:
     versions: array[int] = field(default_factory=lambda: array("q"))
     player_ids: list[str] = field(default_factory=list)
     player_names: list[str] = field(default_factory=list)
-    player_keys: list[str] = field(default_factory=list)  # casefolded name: the sort key
     amounts: array[int] = field(default_factory=lambda: array("q"))
     currencies: list[str] = field(default_factory=list)
     amounts_eur: array[int] = field(default_factory=lambda: array("q"))
@@ -96,7 +111,55 @@ class QueueStore:
     four_eyes: bytearray = field(default_factory=bytearray)
     search: list[str] = field(default_factory=list)  # lower-cased text the free-text filter scans
     live: bytearray = field(default_factory=bytearray)  # 1 while the status is an open one
+    key_player: list[str] = field(default_factory=list)
+    key_amount: list[str] = field(default_factory=list)
+    key_eur: list[int] = field(default_factory=list)
+    key_psp: list[str] = field(default_factory=list)
+    key_requested: list[int] = field(default_factory=list)
+    key_risk: list[int] = field(default_factory=list)
+    key_signals: list[str] = field(default_factory=list)
+    key_status: list[int] = field(default_factory=list)
+    key_claimed: list[str] = field(default_factory=list)
+    key_approvals: list[int] = field(default_factory=list)
     status_counts: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        # The columns in the order ``_row`` returns their values.
+        self._columns: tuple[Any, ...] = (
+            self.versions,
+            self.player_ids,
+            self.player_names,
+            self.amounts,
+            self.currencies,
+            self.amounts_eur,
+            self.psps,
+            self.methods,
+            self.destinations,
+            self.requested,
+            self.risk_scores,
+            self.risk_levels,
+            self.signals,
+            self.signal_details,
+            self.statuses,
+            self.claimed_by,
+            self.claimed_by_names,
+            self.claim_expires,
+            self.approvers,
+            self.approver_names,
+            self.four_eyes,
+            self.search,
+            self.live,
+            self.key_player,
+            self.key_amount,
+            self.key_eur,
+            self.key_psp,
+            self.key_requested,
+            self.key_risk,
+            self.key_signals,
+            self.key_status,
+            self.key_claimed,
+            self.key_approvals,
+        )
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -108,8 +171,12 @@ class QueueStore:
         slot = self.slot_of.get(w.id)
         if slot is None:
             slot = len(self.ids)
+            number = _id_number(w.id)
             self.slot_of[w.id] = slot
-            self._append(w)
+            self.ids.append(w.id)
+            self.id_numbers.append(number)
+            for column, value in zip(self._columns, self._row(w, number), strict=True):
+                column.append(value)
             if self.live[slot]:
                 self.status_counts[self.statuses[slot]] += 1
             return slot, Upsert.NEW
@@ -117,72 +184,63 @@ class QueueStore:
             return slot, Upsert.STALE
         if self.live[slot]:
             self.status_counts[self.statuses[slot]] -= 1
-        self._write(slot, w)
+        for column, value in zip(self._columns, self._row(w, self.id_numbers[slot]), strict=True):
+            column[slot] = value
         if self.live[slot]:
             self.status_counts[self.statuses[slot]] += 1
         return slot, Upsert.UPDATED
 
-    def _append(self, w: Withdrawal) -> None:
-        self.ids.append(w.id)
-        self.id_numbers.append(_id_number(w.id))
-        for column in (self.versions, self.amounts, self.amounts_eur, self.risk_scores):
-            column.append(0)
-        for array_column in (self.requested, self.claim_expires):
-            array_column.append(0.0)
-        for text_column in (
-            self.player_ids,
-            self.player_names,
-            self.player_keys,
-            self.currencies,
-            self.psps,
-            self.methods,
-            self.destinations,
-            self.risk_levels,
-            self.signals,
-            self.signal_details,
-            self.statuses,
-            self.claimed_by_names,
-            self.search,
-        ):
-            text_column.append("")
-        self.claimed_by.append(None)
-        self.approvers.append(())
-        self.approver_names.append(())
-        self.four_eyes.append(0)
-        self.live.append(0)
-        self._write(len(self.ids) - 1, w)
-
-    def _write(self, slot: int, w: Withdrawal) -> None:
+    @staticmethod
+    def _row(w: Withdrawal, number: int) -> tuple[Any, ...]:
+        """Every column's value for ``w``, in ``_columns`` order."""
         intern = sys.intern  # a few hundred distinct values shared by 100k rows
-        self.versions[slot] = w.version
-        self.player_ids[slot] = w.player_id
-        self.player_names[slot] = w.player_name
-        self.player_keys[slot] = w.player_name.casefold()
-        self.amounts[slot] = w.amount_minor
-        self.currencies[slot] = intern(w.currency)
-        self.amounts_eur[slot] = w.amount_eur_minor
-        self.psps[slot] = intern(w.psp.value)
-        self.methods[slot] = intern(w.method)
-        self.destinations[slot] = w.destination_masked
-        self.requested[slot] = w.requested_at.timestamp()
-        self.risk_scores[slot] = w.risk_score
-        self.risk_levels[slot] = intern(w.risk_level.value)
-        ranked = sorted(w.risk_signals, key=lambda s: SEVERITY_RANK.get(s.severity.value, 9))
-        top = ", ".join(signal_label(s.code) for s in ranked[:TOP_SIGNALS])
-        extra = len(ranked) - TOP_SIGNALS
-        self.signals[slot] = f"{top} +{extra}" if extra > 0 else top
-        self.signal_details[slot] = "\n".join(f"{s.severity.value}: {s.detail}" for s in ranked)
-        self.statuses[slot] = intern(w.status.value)
-        self.claimed_by[slot] = w.claimed_by
-        self.claimed_by_names[slot] = w.claimed_by_name or (w.claimed_by or "")
-        self.claim_expires[slot] = w.claim_expires_at.timestamp() if w.claim_expires_at else 0.0
-        self.approvers[slot] = tuple(a.staff_id for a in w.approvals)
-        self.approver_names[slot] = tuple(a.staff_name for a in w.approvals)
-        self.four_eyes[slot] = 1 if w.requires_four_eyes else 0
-        self.search[slot] = " ".join(
-            (w.id, w.player_id, w.player_name, w.psp_reference or "", w.destination_masked)
-        ).casefold()
-        self.live[slot] = 1 if w.status.value in OPEN else 0
+        status = _PLAIN[w.status]
+        signals = w.risk_signals
+        if len(signals) > 1:
+            signals = sorted(signals, key=lambda s: SEVERITY_RANK.get(_PLAIN[s.severity], 9))
+        top = ", ".join(signal_label(s.code) for s in signals[:TOP_SIGNALS])
+        if len(signals) > TOP_SIGNALS:
+            top = f"{top} +{len(signals) - TOP_SIGNALS}"
+        requested = w.requested_at.timestamp()
+        requested_ms = int(requested * 1000)
+        claimed_name = w.claimed_by_name or (w.claimed_by or "")
+        approvals = w.approvals
+        return (
+            w.version,
+            w.player_id,
+            w.player_name,
+            w.amount_minor,
+            intern(w.currency),
+            w.amount_eur_minor,
+            _PLAIN[w.psp],
+            intern(w.method),
+            w.destination_masked,
+            requested,
+            w.risk_score,
+            _PLAIN[w.risk_level],
+            top,
+            "\n".join(f"{_PLAIN[s.severity]}: {s.detail}" for s in signals),
+            status,
+            w.claimed_by,
+            claimed_name,
+            w.claim_expires_at.timestamp() if w.claim_expires_at else 0.0,
+            tuple(a.staff_id for a in approvals),
+            tuple(a.staff_name for a in approvals),
+            1 if w.requires_four_eyes else 0,
+            f"{w.id} {w.player_id} {w.player_name} {w.psp_reference or ''} {w.destination_masked}".casefold(),
+            1 if status in OPEN else 0,
+            _text_key(w.player_name.casefold(), number),
+            f"{w.currency}{w.amount_minor:019d}{number:010d}",
+            w.amount_eur_minor * _ID_BITS + number,
+            f"{_PLAIN[w.psp]}\x00{w.method}\x00{number:010d}",
+            requested_ms * _ID_BITS + number,
+            # Ascending: lowest score, newest, highest id first; descending is the queue order.
+            (w.risk_score * _MS_SPAN + (_MS_SPAN - 1 - requested_ms)) * _ID_BITS + (_ID_BITS - 1 - number),
+            _text_key(top, number),
+            STATUS_ORDER.get(status, 9) * _ID_BITS + number,
+            _text_key(claimed_name, number),
+            len(approvals) * _ID_BITS + number,
+        )
 
     # -- reading -----------------------------------------------------------------------------------
 
