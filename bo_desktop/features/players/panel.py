@@ -113,6 +113,7 @@ class PlayerSearchPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(False)
         for column in _HIDDEN_BY_DEFAULT:
             self.table.setColumnHidden(column, True)
+        self._fit_columns()
         self.table.activated.connect(self._open_index)  # Enter and double-click
         self.table.verticalScrollBar().valueChanged.connect(self._maybe_load_more)
         self.table.installEventFilter(self)

@@ -97,7 +97,12 @@ class PlayerProfilesPanel(QWidget):
             parent.show()
             parent.raise_()
             window = parent.parentWidget()
-            # A profile needs room: widen a docked, narrow profiles dock to most of the window.
-            if isinstance(window, QMainWindow) and not parent.isFloating() and parent.width() < 900:
-                wanted = max(900, int(window.width() * 0.62))
-                window.resizeDocks([parent], [wanted], Qt.Orientation.Horizontal)
+            # A profile needs room: a docked profiles dock squeezed beside (or between) other
+            # panels grows to most of the window; the user's own larger size is left alone.
+            if isinstance(window, QMainWindow) and not parent.isFloating():
+                if parent.width() < 900:
+                    wanted = max(900, int(window.width() * 0.62))
+                    window.resizeDocks([parent], [wanted], Qt.Orientation.Horizontal)
+                if parent.height() < 520:
+                    wanted = max(520, int(window.height() * 0.7))
+                    window.resizeDocks([parent], [wanted], Qt.Orientation.Vertical)
