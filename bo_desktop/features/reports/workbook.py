@@ -268,8 +268,8 @@ def _discard(workbook: Any) -> None:
     for sheet in workbook.worksheets:
         writer = getattr(sheet, "_writer", None)
         if writer is None:
-            continue
+            continue  # no row was ever written: no temp file
         with contextlib.suppress(Exception):
-            writer.close()
+            sheet.close()  # ends the row generator first, or its finaliser writes to a closed file
         with contextlib.suppress(Exception):
             writer.cleanup()

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -37,6 +37,9 @@ from bo_desktop.contract.reports import (
 
 from ..api.pagination import SortOption, decode_cursor, encode_cursor
 from ..api.problems import validation_problem
+
+# A select of any columns (SQLAlchemy 2.1 types a select by its column tuple).
+AnySelect: TypeAlias = sa.Select[*tuple[Any, ...]]
 
 # --- brands ---------------------------------------------------------------------------------------
 # The sandbox operator runs one brand per market group. Players belong to a brand through their
@@ -198,7 +201,7 @@ class ReportSpec:
     definition: ReportDefinition
     sort_keys: tuple[str, ...]  # labels of ``select``'s columns, unique together, never NULL
 
-    def select(self, query: ReportQuery) -> sa.Select[Any]:
+    def select(self, query: ReportQuery) -> AnySelect:
         raise NotImplementedError
 
     def finish(self, session: Session, rows: list[sa.RowMapping], query: ReportQuery) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ from bo_desktop.contract.reports import (
 from .. import db
 from ..reference_data import CURRENCIES, GAME_PROVIDERS, GAMES, JURISDICTIONS, PAYMENT_PROVIDERS
 from .engine import (
+    AnySelect,
     PeriodStart,
     ReportQuery,
     ReportSpec,
@@ -119,10 +120,10 @@ class GgrNgr(ReportSpec):
         filters=[
             ReportFilter(
                 key="group_by",
-                title="Period",
+                title="Group by",
                 choices=[
-                    FilterChoice(value="day", label="By day"),
-                    FilterChoice(value="month", label="By month"),
+                    FilterChoice(value="day", label="Day"),
+                    FilterChoice(value="month", label="Month"),
                 ],
                 default="month",
             ),
@@ -148,14 +149,14 @@ class GgrNgr(ReportSpec):
     )
     sort_keys = ("period", "jurisdiction", "game_id", "currency")
 
-    def select(self, query: ReportQuery) -> sa.Select[Any]:
+    def select(self, query: ReportQuery) -> AnySelect:
         period = PeriodStart(T.created_at, query.get("group_by") or "month")
         game = sa.func.coalesce(T.game_id, "")
 
         def amount_of(*types: str) -> Any:
             return sa.func.sum(sa.case((T.type.in_(types), T.amount_minor), else_=0))
 
-        stmt = (
+        stmt: AnySelect = (
             sa.select(
                 period.label("period"),
                 P.jurisdiction.label("jurisdiction"),
@@ -246,7 +247,7 @@ class PaymentsByPsp(ReportSpec):
     )
     sort_keys = ("psp", "currency")
 
-    def select(self, query: ReportQuery) -> sa.Select[Any]:
+    def select(self, query: ReportQuery) -> AnySelect:
         ok = T.status == "succeeded"
         deposit, withdrawal = T.type == "deposit", T.type == "withdrawal"
 
@@ -256,7 +257,7 @@ class PaymentsByPsp(ReportSpec):
         def total(column: Any, *cond: Any) -> Any:
             return sa.func.sum(sa.case((sa.and_(*cond), column), else_=0))
 
-        stmt = (
+        stmt: AnySelect = (
             sa.select(
                 T.psp.label("psp"),
                 T.currency.label("currency"),
@@ -322,7 +323,7 @@ class PlayerLiability(ReportSpec):
     )
     sort_keys = ("jurisdiction", "currency")
 
-    def select(self, query: ReportQuery) -> sa.Select[Any]:
+    def select(self, query: ReportQuery) -> AnySelect:
         where = jurisdiction_clauses(P.jurisdiction, query)
         if (currency := query.get("currency")) is not None:
             where.append(P.currency == currency)

@@ -26,6 +26,7 @@ from bo_desktop.contract.reports import (
 from .. import db
 from ..reference_data import SEGMENTS
 from .engine import (
+    AnySelect,
     ReportQuery,
     ReportSpec,
     brand_filter,
@@ -85,9 +86,9 @@ class WithdrawalDecisions(ReportSpec):
     )
     sort_keys = ("decided_at", "withdrawal_id")
 
-    def select(self, query: ReportQuery) -> sa.Select[Any]:
+    def select(self, query: ReportQuery) -> AnySelect:
         statuses = {"approved": APPROVED, "rejected": ("rejected",)}.get(query.get("outcome") or "")
-        stmt = (
+        stmt: AnySelect = (
             sa.select(
                 W.decided_at.label("decided_at"),
                 W.id.label("withdrawal_id"),
@@ -200,8 +201,8 @@ class DisputesSla(ReportSpec):
     )
     sort_keys = ("created_at", "dispute_id")
 
-    def select(self, query: ReportQuery) -> sa.Select[Any]:
-        stmt = (
+    def select(self, query: ReportQuery) -> AnySelect:
+        stmt: AnySelect = (
             sa.select(
                 D.created_at.label("created_at"),
                 D.id.label("dispute_id"),
@@ -287,8 +288,8 @@ class SegmentPlayers(ReportSpec):
     )
     sort_keys = ("player_id",)
 
-    def select(self, query: ReportQuery) -> sa.Select[Any]:
-        stmt = sa.select(
+    def select(self, query: ReportQuery) -> AnySelect:
+        stmt: AnySelect = sa.select(
             P.id.label("player_id"),
             P.username,
             P.first_name,
@@ -362,8 +363,8 @@ class AlertOutcomes(ReportSpec):
     )
     sort_keys = ("created_at", "alert_id")
 
-    def select(self, query: ReportQuery) -> sa.Select[Any]:
-        stmt = (
+    def select(self, query: ReportQuery) -> AnySelect:
+        stmt: AnySelect = (
             sa.select(
                 A.created_at.label("created_at"),
                 A.id.label("alert_id"),
@@ -385,7 +386,7 @@ class AlertOutcomes(ReportSpec):
         return stmt
 
     def finish(self, session: Session, rows: list[sa.RowMapping], query: ReportQuery) -> list[dict[str, Any]]:
-        closing: dict[str, tuple[Any, str]] = {}
+        closing: dict[str, tuple[Any, Any]] = {}
         transitions = db.AlertTransitionRow
         for alert_id, at, name in session.execute(
             sa.select(transitions.alert_id, transitions.at, transitions.staff_name)
@@ -399,7 +400,7 @@ class AlertOutcomes(ReportSpec):
         out: list[dict[str, Any]] = []
         for r in rows:
             closed = r["status"] in CLOSED_ALERT
-            at, name = closing.get(r["alert_id"], (None, None)) if closed else (None, None)
+            closed_at, closed_by = closing.get(r["alert_id"], (None, None)) if closed else (None, None)
             out.append(
                 {
                     "created_at": r["created_at"],
@@ -411,9 +412,9 @@ class AlertOutcomes(ReportSpec):
                     "jurisdiction": r["jurisdiction"],
                     "status": r["status"],
                     "closed": closed,
-                    "closed_at": at,
-                    "closed_by": name,
-                    "time_to_close": seconds_between(r["created_at"], at),
+                    "closed_at": closed_at,
+                    "closed_by": closed_by,
+                    "time_to_close": seconds_between(r["created_at"], closed_at),
                 }
             )
         return out
