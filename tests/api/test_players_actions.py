@@ -233,3 +233,18 @@ def test_a_due_increase_becomes_active(compliance: httpx.Client, sandbox: Any) -
     session_limits = {lim["value"]: lim["status"] for lim in limits if lim["kind"] == "session_minutes"}
     assert session_limits == {60: "superseded", 120: "active"}
     assert all(lim["currency"] is None for lim in limits if lim["kind"] == "session_minutes")
+
+
+def test_request_a_kyc_document(compliance: httpx.Client, support: httpx.Client) -> None:
+    p = fresh_player(compliance)
+    path = f"/players/{p.id}/kyc/requests"
+    body = {"kind": "source_of_funds", "comment": "Deposits above EUR 2,000 in 30 days"}
+    assert_problem(post(support, path, body, p.version), 403, "forbidden")
+    assert_problem(compliance.post(path, json=body, headers=new_key()), 428, "precondition_required")
+    created = post(compliance, path, body, p.version)
+    assert created.status_code == 201, created.text
+    document = created.json()
+    assert document["status"] == "requested" and document["kind"] == "source_of_funds"
+    assert document["id"] in [d["id"] for d in compliance.get(f"/players/{p.id}/kyc").json()]
+    assert_problem(post(compliance, path, body, p.version), 409, "conflict")  # one open request per kind
+    assert audit_count(compliance, "player.kyc.request", p.id) == 1

@@ -53,6 +53,7 @@ ROUTERS: list[APIRouter] = [
     players.router,
     players_sections.router,
     players_notes.router,
+    players_notes.kyc_router,
     players_limits.router,
     players_actions.router,
     transactions.router,

@@ -1,4 +1,5 @@
-"""Player notes: ``GET/POST /players/{id}/notes`` and ``POST .../notes/{note_id}/pin``.
+"""Appends about a player: notes (``GET/POST /players/{id}/notes``, ``POST .../{note_id}/pin``)
+and KYC document requests (``POST /players/{id}/kyc/requests``).
 
 Notes are immutable: there is no edit or delete, a correction is a new note. Pinning is the only
 change, and it is audited like any other. Both writes carry If-Match on the *player* (the user
@@ -17,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from bo_desktop.contract.common import Page
 from bo_desktop.contract.enums import Permission
-from bo_desktop.contract.players import Note, NoteCreate, NotePin
+from bo_desktop.contract.players import KycDocument, KycRequest, Note, NoteCreate, NotePin
 
+from ...db import KycDocument as KycRow
 from ...db import Note as NoteRow
 from ...db import Player, Staff, next_id, utcnow
 from ..concurrency import IfMatch
@@ -144,4 +146,63 @@ def pin_note(
         payload=body,
         key=key,
         bump_version=False,
+    )
+
+
+kyc_router = APIRouter(prefix="/players/{player_id}/kyc", tags=["players"])
+
+
+@kyc_router.post("/requests", response_model=KycDocument, status_code=201)
+def request_kyc_document(
+    player_id: str,
+    body: KycRequest,
+    request: Request,
+    principal: Annotated[Principal, Depends(require(Permission.KYC_REVIEW))],
+    state: State,
+    if_match: IfMatch = None,
+    key: IdempotencyKeyHeader = None,
+) -> Response:
+    """Ask the player for a document: a ``requested`` KYC row the player's upload later fills.
+
+    Like a note it is an append about the player (If-Match guards it, the version stays).
+    """
+
+    def change(session: Session, player: Player) -> tuple[str | None, BaseModel | None]:
+        open_request = session.scalar(
+            sa.select(KycRow.id).where(
+                KycRow.player_id == player.id,
+                KycRow.kind == body.kind.value,
+                KycRow.status.in_(["requested", "pending"]),
+            )
+        )
+        if open_request is not None:
+            raise conflict("conflict", f"A {body.kind.value} document is already requested or under review.")
+        now = utcnow()
+        row = KycRow(
+            id=next_id(session, "kyc_document"),
+            version=1,
+            player_id=player.id,
+            kind=body.kind.value,
+            status="requested",
+            requested_at=now,
+            comment=body.comment or None,
+        )
+        session.add(row)
+        session.flush()
+        return f"{body.kind.value} requested ({row.id}): {body.comment}", KycDocument.model_validate(
+            row, from_attributes=True
+        )
+
+    return mutate_player(
+        state,
+        principal,
+        request,
+        player_id,
+        if_match,
+        "player.kyc.request",
+        change,
+        payload=body,
+        key=key,
+        bump_version=False,
+        status_code=201,
     )
