@@ -47,7 +47,9 @@ def _choices(values: list[str]) -> list[FilterChoice]:
 
 
 def _staff_names(session: Session) -> dict[str, str]:
-    return dict(session.execute(sa.select(db.Staff.id, db.Staff.display_name)).tuples().all())
+    return {
+        staff_id: name for staff_id, name in session.execute(sa.select(db.Staff.id, db.Staff.display_name))
+    }
 
 
 class WithdrawalDecisions(ReportSpec):
@@ -126,8 +128,9 @@ class WithdrawalDecisions(ReportSpec):
             .order_by(db.WithdrawalApproval.at, db.WithdrawalApproval.id)
         ):
             approvers[withdrawal_id].append(names.get(staff_id, staff_id))
-        rejecters = dict(
-            session.execute(
+        rejecters = {
+            entity_id: actor
+            for entity_id, actor in session.execute(
                 sa.select(db.AuditLog.entity_id, db.AuditLog.actor_name)
                 .where(
                     db.AuditLog.entity_type == "withdrawal",
@@ -136,9 +139,7 @@ class WithdrawalDecisions(ReportSpec):
                 )
                 .order_by(db.AuditLog.seq)
             )
-            .tuples()
-            .all()  # Result has keys(): dict() would take it for a mapping
-        )
+        }
         out: list[dict[str, Any]] = []
         for r in rows:
             approved = r["status"] in APPROVED
@@ -156,7 +157,8 @@ class WithdrawalDecisions(ReportSpec):
                     "risk_level": r["risk_level"],
                     "outcome": "approved" if approved else "rejected",
                     "status": r["status"],
-                    "four_eyes": bool(r["requires_four_eyes"]),
+                    # The flag is set when the request is scored; two approvals prove it too.
+                    "four_eyes": bool(r["requires_four_eyes"]) or len(pair) > 1,
                     "first_approver": pair[0] if pair else None,
                     "second_approver": pair[1] if len(pair) > 1 else None,
                     "rejected_by": None if approved else rejecters.get(r["withdrawal_id"]),
