@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit
 
-from bo_desktop.contract.enums import LimitKind
+from bo_desktop.contract.enums import KycDocumentKind, LimitKind
 from bo_desktop.contract.players import PlayerDetail, RgLimit
 from bo_desktop.widgets.labels import mute, plain_label
 from bo_desktop.widgets.naming import named
@@ -22,7 +22,14 @@ from .action_dialog import PlayerActionDialog
 from .format import limit_value, words
 from .service import limit_is_increase, status_targets
 
-__all__ = ["FlagDialog", "LimitDialog", "NoteDialog", "PlayerActionDialog", "StatusDialog"]
+__all__ = [
+    "FlagDialog",
+    "KycRequestDialog",
+    "LimitDialog",
+    "NoteDialog",
+    "PlayerActionDialog",
+    "StatusDialog",
+]
 
 
 class NoteDialog(PlayerActionDialog):
@@ -100,6 +107,28 @@ class StatusDialog(PlayerActionDialog):
             self.comment.toPlainText(),
             key,
         )
+
+
+class KycRequestDialog(PlayerActionDialog):
+    submit_text = "Request document"
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.setWindowTitle("Request a KYC document")
+        self.setObjectName("kycRequestDialog")
+        self.kind = named(QComboBox(), "kycKind")
+        for kind in KycDocumentKind:
+            if kind != KycDocumentKind.BANK_ID:  # bank-ID comes from the bank, nobody requests it
+                self.kind.addItem(words(kind), kind.value)
+        self.comment = named(QPlainTextEdit(), "kycComment")
+        self.comment.setPlaceholderText("What the player is asked for, e.g. payslips for the last 3 months")
+        self.comment.setMaximumHeight(90)
+        self.add_field("kind", "Document", self.kind)
+        self.add_field("comment", "Message", self.comment)
+
+    def perform(self, version: int, key: str) -> Coroutine[Any, Any, Any]:
+        kind = KycDocumentKind(self.kind.currentData())
+        return self.service.request_kyc(self.player.id, version, kind, self.comment.toPlainText(), key)
 
 
 class FlagDialog(PlayerActionDialog):

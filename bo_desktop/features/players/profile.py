@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
 from bo_desktop.contract.enums import Permission
 from bo_desktop.contract.events import ServerEvent
 from bo_desktop.contract.player_limits import RgLimitChange
-from bo_desktop.contract.players import Note, PlayerDetail
+from bo_desktop.contract.players import KycDocument, Note, PlayerDetail
 from bo_desktop.core.api.errors import ApiError
 from bo_desktop.core.context import AppContext
 from bo_desktop.widgets.labels import mute, plain_label
 from bo_desktop.widgets.naming import named
 
-from .dialogs import FlagDialog, LimitDialog, NoteDialog, PlayerActionDialog, StatusDialog
-from .format import day, when
+from .dialogs import FlagDialog, KycRequestDialog, LimitDialog, NoteDialog, PlayerActionDialog, StatusDialog
+from .format import day, when, words
 from .header import PlayerHeader
 from .sections import OverviewSection, PagedSection, RecordsSection, TransactionsSection
 from .service import PlayersService, new_intent_key
@@ -73,6 +73,9 @@ class PlayerProfileView(QWidget):
         )
         self._action("actionSetLimit", "Set limit…", None, self.set_limit, Permission.PLAYERS_LIMITS)
         self._action("actionFlag", "Flag for review…", None, self.flag, Permission.PLAYERS_WRITE)
+        self._action(
+            "actionRequestKyc", "Request KYC document…", None, self.request_kyc, Permission.KYC_REVIEW
+        )
         self.result = named(plain_label(wrap=True), "playerActionResult")
         self.result.hide()
 
@@ -228,6 +231,11 @@ class PlayerProfileView(QWidget):
             return None
         return self._open(FlagDialog(self.ctx, self.service, self.player, self._done))
 
+    def request_kyc(self) -> PlayerActionDialog | None:
+        if self.player is None:
+            return None
+        return self._open(KycRequestDialog(self.ctx, self.service, self.player, self._done))
+
     def set_limit(self) -> PlayerActionDialog | None:
         if self.player is None:
             return None
@@ -271,6 +279,10 @@ class PlayerProfileView(QWidget):
                 f"{result.id} is now {result.status.value.replace('_', ' ')}"
                 + (", flagged for review." if result.flagged_for_review else ".")
             )
+            self._reload("audit")
+        elif isinstance(result, KycDocument):
+            self._report(f"{words(result.kind)} requested from {self.player_id}.")
+            self._reload("kyc", force=True)
             self._reload("audit")
         elif isinstance(result, Note):
             self._report(f"Note {'pinned' if result.pinned else 'saved'} on {self.player_id}.")

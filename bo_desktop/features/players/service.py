@@ -18,13 +18,14 @@ from bo_desktop.contract.alerts import Alert
 from bo_desktop.contract.audit import AuditRecord
 from bo_desktop.contract.common import Page
 from bo_desktop.contract.disputes import Dispute
-from bo_desktop.contract.enums import LimitKind
+from bo_desktop.contract.enums import KycDocumentKind, LimitKind
 from bo_desktop.contract.payments import Transaction
 from bo_desktop.contract.player_limits import RgLimitChange
 from bo_desktop.contract.players import (
     Bonus,
     GameSession,
     KycDocument,
+    KycRequest,
     LoyaltyEntry,
     Note,
     NoteCreate,
@@ -157,6 +158,18 @@ class PlayersService:
             f"players/{player_id}/notes/{note_id}/pin",
             body=NotePin(pinned=pinned),
             model=Note,
+            if_match=version,
+            idempotency_key=key,
+        )
+
+    async def request_kyc(
+        self, player_id: str, version: int, kind: KycDocumentKind, comment: str, key: str
+    ) -> KycDocument:
+        return await self._api.send(
+            "POST",
+            f"players/{player_id}/kyc/requests",
+            body=KycRequest(kind=kind, comment=comment),
+            model=KycDocument,
             if_match=version,
             idempotency_key=key,
         )

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel
 from bo_desktop.contract.auth import Me
 from bo_desktop.contract.enums import Permission
 from bo_desktop.core.context import AppContext
-from bo_desktop.features.players.dialogs import LimitDialog, NoteDialog, StatusDialog
+from bo_desktop.features.players.dialogs import KycRequestDialog, LimitDialog, NoteDialog, StatusDialog
 from bo_desktop.features.players.model import PlayerColumn
 from bo_desktop.features.players.panel import PlayerSearchPanel
 from bo_desktop.features.players.profile import PlayerProfileView
@@ -283,3 +283,37 @@ def test_a_429_says_it_is_waiting_and_the_note_is_saved_once(
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10_000)
     notes = client.get(f"/players/{player_id}/notes").json()["data"]
     assert [n["body"] for n in notes] == ["Rate limited note"]
+
+
+def test_request_a_kyc_document_and_see_it_listed(
+    qtbot: Any, player_ctx: Callable[[str], AppContext], http: Callable[[str], httpx.Client]
+) -> None:
+    ctx = player_ctx("compliance")
+    client = http()
+    player_id = fresh_player_id(client, USED)
+    view = open_profile(qtbot, ctx, player_id)
+    kyc = view.sections["kyc"]
+    view.tabs.setCurrentWidget(kyc)
+    qtbot.waitUntil(lambda: kyc.status.text() not in ("", "Loading…"), timeout=5000)
+    before = kyc.model.rowCount()
+    view.actions_by_name["actionRequestKyc"].trigger()
+    dialog = view.dialog
+    assert isinstance(dialog, KycRequestDialog)
+    choose(dialog.kind, "source_of_wealth")
+    qtbot.keyClicks(dialog.comment, "Please send the property sale contract")
+    click_submit(qtbot, dialog)
+    qtbot.waitUntil(lambda: kyc.model.rowCount() == before + 1, timeout=5000)
+    assert view.result.text() == f"Source of wealth requested from {player_id}."
+    rows = {(kyc.model.index(r, 0).data(), kyc.model.index(r, 1).data()) for r in range(kyc.model.rowCount())}
+    assert ("Source of wealth", "Requested") in rows
+    served = client.get(f"/players/{player_id}/kyc").json()
+    assert any(d["kind"] == "source_of_wealth" and d["status"] == "requested" for d in served)
+
+
+def test_support_does_not_see_compliance_actions(
+    qtbot: Any, player_ctx: Callable[[str], AppContext], http: Callable[[str], httpx.Client]
+) -> None:
+    view = open_profile(qtbot, player_ctx("support"), fresh_player_id(http("support"), USED))
+    visible = {name for name, action in view.actions_by_name.items() if action.isVisible()}
+    assert visible == {"actionRefresh", "actionAddNote", "actionFlag"}
+    assert "alerts" in view.sections  # support reads RG/fraud/KYC alerts (AML filtered by the server)
