@@ -157,6 +157,10 @@ def write_report(
 
         totals = accumulator.result()
         sheet.append([])
+        if rows == 0:  # an empty sheet looks like a failed export; say that it is not
+            note = WriteOnlyCell(sheet, value="No rows match this report's period and filters.")
+            note.font = Font(italic=True)
+            sheet.append([note])
         for currency, values in totals.items():
             sheet.append(_totals_row(sheet, columns, currency, values, converters, bold, WriteOnlyCell))
 
