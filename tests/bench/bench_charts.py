@@ -71,7 +71,7 @@ def run_frames(chart: Any, frames: int) -> float:
     times, columns = synthetic_data()
     x_range = (float(times[0]), float(times[-1]))
     chart.set_data(times, columns, x_range, partial_last=True)
-    chart.render()
+    chart.draw_pending()
     QApplication.processEvents()
     rng = np.random.default_rng(11)
     started = time.perf_counter()
@@ -79,7 +79,7 @@ def run_frames(chart: Any, frames: int) -> float:
         for column in columns.values():
             column[-1] += rng.normal(0, 200)  # the open bucket moves; the axes do not
         chart.set_data(times, columns, x_range, partial_last=True)
-        chart.render()
+        chart.draw_pending()
         QApplication.processEvents()
     return frames / (time.perf_counter() - started)
 
@@ -128,7 +128,7 @@ def longest_stall(qtbot: Any, chart: Any, seconds: float = 5.0, rate_hz: int = 2
 
     feeder.timeout.connect(feed)
     chart.set_data(times, columns, x_range, partial_last=True)
-    chart.render()
+    chart.draw_pending()
     heartbeat.start()
     feeder.start()
     qtbot.wait(int(seconds * 1000))
@@ -214,7 +214,7 @@ def open_dashboard(qtbot: Any, ctx: AppContext, *, blit: bool) -> QWidget:
     for chart in charts.charts.values():
         chart.use_blit = blit  # naive: every update redraws the figure
         if not blit:
-            for artist in (*chart.tails.values(), chart.cursor):
+            for artist in (*chart.tails.values(), chart.hover_line):
                 artist.set_animated(False)
     layout.addWidget(kpis)
     layout.addWidget(charts, 1)

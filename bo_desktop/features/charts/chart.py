@@ -105,7 +105,7 @@ class LiveChart(QWidget):
             tail.set_animated(blit)
             self.lines[series.key] = line
             self.tails[series.key] = tail
-        self.cursor = self.ax.axvline(0, lw=0.8, alpha=0.6, visible=False, animated=blit)
+        self.hover_line = self.ax.axvline(0, lw=0.8, alpha=0.6, visible=False, animated=blit)
         self._empty_text = self.ax.text(0.5, 0.5, "Waiting for data…", transform=self.ax.transAxes,
                                         ha="center", va="center", alpha=0.6)  # fmt: skip
         self._legend_columns = 0
@@ -133,7 +133,7 @@ class LiveChart(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(COALESCE_MS)
-        self._timer.timeout.connect(self.render)
+        self._timer.timeout.connect(self.draw_pending)
         self.canvas.mpl_connect("draw_event", self._on_draw)
         self.canvas.mpl_connect("motion_notify_event", self._on_motion)
         self.canvas.mpl_connect("axes_leave_event", self._on_leave)
@@ -162,7 +162,7 @@ class LiveChart(QWidget):
         for spine in ax.spines.values():
             spine.set_color(fg)
         ax.grid(True, color=fg, alpha=0.12, lw=0.6)
-        self.cursor.set_color(fg)
+        self.hover_line.set_color(fg)
         self._empty_text.set_color(fg)
         legend = ax.get_legend()
         if legend is not None:
@@ -243,7 +243,7 @@ class LiveChart(QWidget):
     def set_paused(self, paused: bool) -> None:
         self.paused = paused
         if not paused and self._dirty:
-            self.render()
+            self.draw_pending()
 
     def is_shown(self) -> bool:
         return self.isVisible() and not self.visibleRegion().isEmpty()
@@ -265,7 +265,7 @@ class LiveChart(QWidget):
 
     # -- drawing ---------------------------------------------------------------------------------
 
-    def render(self) -> None:
+    def draw_pending(self) -> None:
         """Draw pending data now (the coalescing timer calls this)."""
         if not self._dirty or self.paused or not self.is_shown():
             return
@@ -360,8 +360,8 @@ class LiveChart(QWidget):
             if line.get_animated():
                 self.figure.draw_artist(line)
             self.figure.draw_artist(self.tails[key])
-        if self.cursor.get_visible():
-            self.figure.draw_artist(self.cursor)
+        if self.hover_line.get_visible():
+            self.figure.draw_artist(self.hover_line)
 
     # -- hover readout ---------------------------------------------------------------------------
 
@@ -378,7 +378,7 @@ class LiveChart(QWidget):
         index = int(np.clip(np.searchsorted(times, epoch_seconds), 0, len(times) - 1))
         if index > 0 and abs(times[index - 1] - epoch_seconds) < abs(times[index] - epoch_seconds):
             index -= 1
-        if index == self._hover_index and self.cursor.get_visible():
+        if index == self._hover_index and self.hover_line.get_visible():
             return
         self._hover_index = index
         at = datetime.fromtimestamp(float(times[index]), UTC)
@@ -390,8 +390,8 @@ class LiveChart(QWidget):
             value = float(column[index]) if column is not None and index < len(column) else math.nan
             parts.append(f"{series.label} {self.spec.format_value(value)}")
         self.readout.setText("   ·   ".join(parts))
-        self.cursor.set_xdata([times[index] / _DAY] * 2)
-        self.cursor.set_visible(True)
+        self.hover_line.set_xdata([times[index] / _DAY] * 2)
+        self.hover_line.set_visible(True)
         self._redraw_overlay()
 
     def clear_readout(self) -> None:
@@ -400,7 +400,7 @@ class LiveChart(QWidget):
 
     def _on_leave(self, _event: Event | None) -> None:
         self._hover_index = None
-        self.cursor.set_visible(False)
+        self.hover_line.set_visible(False)
         self.readout.setText(IDLE_READOUT)
         self._redraw_overlay()
 

@@ -40,7 +40,7 @@ class SheetData:
 
 def save_png(image: QImage, path: Path) -> None:
     """Write a grabbed chart; QImage (unlike QPixmap) may be used off the GUI thread."""
-    if not image.save(str(path), "PNG"):
+    if not image.save(str(path)):  # the format follows the suffix, which the panel ensures
         raise OSError(f"could not write {path}")
 
 

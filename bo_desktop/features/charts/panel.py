@@ -83,7 +83,7 @@ class ChartsPanel(QWidget):
         self.setObjectName("charts.panel")
         self.ctx = ctx
         self.service = MetricsService(ctx.api)
-        self.window = DEFAULT_WINDOW
+        self.window_key = DEFAULT_WINDOW
         self.series: dict[str, WindowSeries] = {}
         self.history_loads = 0
         self.charts: dict[str, LiveChart] = {
@@ -98,14 +98,16 @@ class ChartsPanel(QWidget):
         group.setExclusive(True)
         for number, (window, label) in enumerate(WINDOW_LABELS.items(), start=1):
             action = self._action(f"Last {label}", f"charts.window.{window}", str(number), checkable=True)
-            action.setChecked(window == self.window)
+            action.setChecked(window == self.window_key)
             action.triggered.connect(lambda _checked=False, w=window: self.set_window(w))
             group.addAction(action)
             self.toolbar.addAction(action)
             self.window_actions[window] = action
         self.toolbar.addSeparator()
         self.pause_action = self._action("Pause", "charts.pause", "P", checkable=True)
-        self.pause_action.setToolTip("Freeze the charts to read them; live data keeps arriving (P)")
+        self.pause_action.setToolTip(
+            "Freeze the charts to read them; live data keeps arriving and is drawn on resume (P)"
+        )
         self.pause_action.toggled.connect(self.set_paused)
         self.toolbar.addAction(self.pause_action)
         self.export_button = QToolButton()
@@ -158,7 +160,7 @@ class ChartsPanel(QWidget):
         ctx.events.subscribe("metrics.point", self._on_point, owner=self)
         ctx.events.reset.connect(self.reload)
         ctx.session.online_changed.connect(self._on_online_changed)
-        self.set_window(self.window)
+        self.set_window(self.window_key)
 
     def _on_scrolled(self, _value: int) -> None:
         for chart in self.charts.values():
@@ -185,6 +187,9 @@ class ChartsPanel(QWidget):
         action.setObjectName(name)
         action.setCheckable(checkable)
         action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(
+            f"{text.rstrip('…')} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
+        )
         # Keys act when focus is anywhere in this dock, and never steal them from other panels.
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(action)
@@ -194,15 +199,15 @@ class ChartsPanel(QWidget):
 
     @property
     def current(self) -> WindowSeries:
-        return self.series[self.window]
+        return self.series[self.window_key]
 
     def set_window(self, window: str) -> None:
         if window not in WINDOW_SPANS:
             raise ValueError(window)
-        if window != self.window:
+        if window != self.window_key:
             for chart in self.charts.values():
                 chart.clear_readout()  # a readout of another window's bucket would mislead
-        self.window = window
+        self.window_key = window
         self.window_actions[window].setChecked(True)
         series = self.series.setdefault(window, WindowSeries(window))
         if series.loaded:
@@ -210,7 +215,7 @@ class ChartsPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        window = self.window
+        window = self.window_key
         if not self.ctx.online:
             self._on_online_changed(False)
             return
@@ -226,7 +231,7 @@ class ChartsPanel(QWidget):
     def _loaded(self, window: str, history: Timeseries) -> None:
         self.history_loads += 1
         self.series.setdefault(window, WindowSeries(window)).load(history)
-        if window == self.window:
+        if window == self.window_key:
             self._push()
 
     def _on_error(self, error: ApiError) -> None:
@@ -278,11 +283,11 @@ class ChartsPanel(QWidget):
         self._update_status()
 
     def _update_status(self) -> None:
-        series = self.series.get(self.window)
+        series = self.series.get(self.window_key)
         if series is None or not series.loaded:
             return
         last = f"{datetime.now(UTC):%H:%M:%S} UTC"
-        label = WINDOW_LABELS[self.window]
+        label = WINDOW_LABELS[self.window_key]
         if not self.ctx.online:
             self.status.setText(OFFLINE_TEXT)
         elif self.pause_action.isChecked():
@@ -296,10 +301,10 @@ class ChartsPanel(QWidget):
     # -- exports ---------------------------------------------------------------------------------
 
     def ask_export_png(self, chart_id: str) -> None:
-        name = f"{chart_id}-{self.window}-{datetime.now(UTC):%Y%m%d-%H%M}.png"
+        name = f"{chart_id}-{self.window_key}-{datetime.now(UTC):%Y%m%d-%H%M}.png"
         path, _ = QFileDialog.getSaveFileName(self, "Save chart as PNG", name, "PNG image (*.png)")
         if path:
-            self.export_png(chart_id, Path(path))
+            self.export_png(chart_id, Path(path).with_suffix(".png"))
 
     def export_png(self, chart_id: str, path: Path) -> None:
         image = self.charts[chart_id].grab_image()  # fast copy on this thread; encoding is not
@@ -310,17 +315,17 @@ class ChartsPanel(QWidget):
         )
 
     def ask_export_excel(self) -> None:
-        name = f"live-charts-{self.window}-{datetime.now(UTC):%Y%m%d-%H%M}.xlsx"
+        name = f"live-charts-{self.window_key}-{datetime.now(UTC):%Y%m%d-%H%M}.xlsx"
         path, _ = QFileDialog.getSaveFileName(self, "Export chart data", name, "Excel workbook (*.xlsx)")
         if path:
-            self.export_excel(Path(path))
+            self.export_excel(Path(path).with_suffix(".xlsx"))
 
     def export_excel(self, path: Path) -> None:
         sheets = []
         for chart in self.charts.values():
             labels, times, rows = chart.table()
             sheets.append(export.SheetData(chart.spec.title, chart.spec.unit, labels, times, rows))
-        title_line = f"Last {WINDOW_LABELS[self.window]}, exported {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+        title_line = f"Last {WINDOW_LABELS[self.window_key]}, exported {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
         self.excel_action.setEnabled(False)  # one export at a time; re-enabled whatever happens
         task = self.ctx.tasks.start(
             run_in_worker(export.write_workbook, path, sheets, title_line=title_line),

@@ -120,12 +120,11 @@ class WindowSeries:
             self.times.append(start)
             self.buckets.append({})
             self._trim(start)
-        index = len(self.times) - 1
-        if start != self.times[index]:
-            # A late point for an older bucket (replayed after a reconnect).
-            index = self._index_of(start)
-            if index is None:
-                return False
+        index: int | None = len(self.times) - 1
+        if start != self.times[-1]:
+            index = self._index_of(start)  # a late point for an older bucket (replayed after a reconnect)
+        if index is None:
+            return False
         _merge_values(self.buckets[index], point.values)
         return True
 

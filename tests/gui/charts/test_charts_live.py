@@ -128,7 +128,7 @@ def test_switching_windows_loads_their_history(qtbot: Any, dashboard: MainWindow
     panel.charts["payments"].canvas.setFocus()
     loads = panel.history_loads
     qtbot.keyClick(panel.charts["payments"].canvas, Qt.Key.Key_4)
-    qtbot.waitUntil(lambda: panel.history_loads > loads and panel.window == "7d", timeout=10_000)
+    qtbot.waitUntil(lambda: panel.history_loads > loads and panel.window_key == "7d", timeout=10_000)
     qtbot.waitUntil(lambda: len(chart.table()[1]) >= 168, timeout=5_000)
     assert "per hour" in chart.title.text()
 
@@ -137,7 +137,7 @@ def test_the_chart_really_renders_its_lines(qtbot: Any, dashboard: MainWindow) -
     panel = panel_of(dashboard)
     click_toolbar(qtbot, panel, "charts.window.24h")  # a day of seeded history: lines everywhere
     qtbot.waitUntil(
-        lambda: panel.window == "24h" and len(panel.charts["gaming"].table()[1]) >= 96, timeout=10_000
+        lambda: panel.window_key == "24h" and len(panel.charts["gaming"].table()[1]) >= 96, timeout=10_000
     )
     gaming = panel.charts["gaming"]
     qtbot.waitUntil(lambda: gaming.full_draws >= 2, timeout=5_000)
@@ -194,7 +194,7 @@ def test_hover_reads_out_the_value_under_the_cursor(qtbot: Any, dashboard: MainW
     qtbot.mouseMove(canvas, middle)
     qtbot.waitUntil(lambda: "Deposits €" in chart.readout.text(), timeout=3_000)
     assert "Withdrawals €" in chart.readout.text() and "UTC" in chart.readout.text()
-    assert chart.cursor.get_visible()
+    assert chart.hover_line.get_visible()
 
 
 def test_offline_is_said_and_coming_back_reloads_the_history(qtbot: Any, dashboard: MainWindow) -> None:

@@ -9,7 +9,7 @@ cached, because the dashboard asks at most once per window switch and the live p
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/metrics", tags=["metrics"])
 # A Literal (not a free string) so an unknown window is a 422 naming the parameter, and the
 # OpenAPI document lists the allowed values.
 WindowName = Literal["15m", "1h", "24h", "7d"]
-assert set(WindowName.__args__) == set(metrics.WINDOWS), "route and metrics.WINDOWS disagree"
+assert set(get_args(WindowName)) == set(metrics.WINDOWS), "route and metrics.WINDOWS disagree"
 
 
 @router.get("/snapshot", response_model=MetricsSnapshot)
