@@ -80,6 +80,10 @@ class FilterBar(QWidget):
         self.risk = named(QComboBox(), "riskFilter")
         for text, levels in RISK_CHOICES:
             self.risk.addItem(text, levels)
+        for combo in (self.status, self.psp, self.currency, self.risk):
+            # Let a narrow dock squeeze the combos instead of growing the window.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         first.addWidget(self.search, 3)
         first.addWidget(self.status, 1)
         first.addWidget(self.risk, 1)

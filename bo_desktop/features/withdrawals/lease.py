@@ -86,7 +86,10 @@ class LeaseKeeper(QObject):
         if w is None:
             return
         # Not owned by the panel: closing the panel must not cancel the release it triggers.
-        self._tasks.start(self._release(w), name=f"release-{w.id}")
+        try:
+            self._tasks.start(self._release(w), name=f"release-{w.id}")
+        except RuntimeError:
+            log.info("release of %s skipped: the session is already shut down", w.id)
 
     async def _release(self, w: Withdrawal) -> None:
         try:

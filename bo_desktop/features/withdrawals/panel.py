@@ -10,8 +10,8 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QSplitter, QToolBar, QVBoxLayout, QWidget
 
 from bo_desktop.contract.enums import Permission, WithdrawalStatus
@@ -35,6 +35,7 @@ from .queue_store import QueueFilter, QueueStore
 from .queue_view import QueueView
 from .service import DEFAULT_LEASE_SECONDS, Action, WithdrawalService, held_by
 
+SIDE_BY_SIDE_MIN_WIDTH = 1100  # pixels: below this the detail goes under the queue
 OPEN_DELAY_MS = 120  # j-j-j opens the item the cursor stops on, not every one it passes
 TICK_MS = 15_000  # ages and lapsed leases in the table
 DECIDABLE = {WithdrawalStatus.PENDING, WithdrawalStatus.IN_REVIEW, WithdrawalStatus.AWAITING_SECOND_APPROVAL}
@@ -63,6 +64,7 @@ class WithdrawalsPanel(QWidget):
         self._applying = False
         self._own_decision: str | None = None  # the open item the user is deciding right now
         self._vacated: int | None = None  # where that item was, once it left the queue
+        self._watched_root: QWidget | None = None
 
         self.filters = FilterBar(self.lookups)
         self.counts = named(plain_label(), "withdrawalCounts")
@@ -153,7 +155,7 @@ class WithdrawalsPanel(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setChildrenCollapsible(False)
-        self.detail.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self.detail.setMinimumWidth(self.fontMetrics().averageCharWidth() * 40)
         self._sized = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -447,19 +449,43 @@ class WithdrawalsPanel(QWidget):
         suffix = f"  ·  showing {shown:,} of {total:,}" if shown != total else f"  ·  {total:,} open"
         self.counts.setText("  ·  ".join(parts) + suffix)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Side by side when the dock is wide, queue above detail when it is narrow: a dock shares
+        # the window with others, and a squeezed detail column is harder to read than a shorter
+        # one. The proportions are reset only when the arrangement flips.
+        wide = self.width() >= SIDE_BY_SIDE_MIN_WIDTH
+        orientation = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if orientation != self.splitter.orientation() or not self._sized:
+            self._sized = True
+            self.splitter.setOrientation(orientation)
+            total = self.width() if wide else self.height()
+            first = total * 3 // 5 if wide else total // 2
+            self.splitter.setSizes([first, max(total - first, 1)])
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._sized:
-            # The first time the panel has a real width: three fifths for the queue. Later the
-            # user's own splitter position is kept.
-            self._sized = True
-            width = self.splitter.width()
-            self.splitter.setSizes([width * 3 // 5, width - width * 3 // 5])
+        # Watch the main window, not just this widget's window: a floating dock is a window of
+        # its own, and it may stay up while the main window closes.
+        root = self
+        while root.parentWidget() is not None:
+            root = root.parentWidget()
+        if root is not self and root is not self._watched_root:
+            root.installEventFilter(self)
+            self._watched_root = root
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._watched_root and event.type() in (QEvent.Type.Close, QEvent.Type.Hide):
+            self._give_back_claim()
+        return False
 
     def hideEvent(self, event: QHideEvent) -> None:
-        # The main window closing (not a dock being tabbed away): give the claim back now rather
-        # than leave a colleague waiting for the lease to run out.
-        window = self.window()
-        if window is not self and not window.isVisible() and self.lease.held_id:
-            self.lease.release()
+        if not self.window().isVisible():  # this panel's own window closed (not a tabbed dock)
+            self._give_back_claim()
         super().hideEvent(event)
+
+    def _give_back_claim(self) -> None:
+        """The app is closing: give the claim back now rather than leave a colleague waiting
+        for the lease to run out. A dock merely tabbed away keeps its claim."""
+        if self.lease.held_id:
+            self.lease.release()
