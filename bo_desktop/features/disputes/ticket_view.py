@@ -359,16 +359,18 @@ class TicketView(QWidget):
         d = self.ticket
         usable = self.can_write and self.ctx.online and not self._busy and d is not None
         status = d.status.value if d is not None else "closed"
+        resolution = d.resolution if d is not None else None
+        awaiting = resolution is not None and resolution.needs_approval and not resolution.approved_by
         for target, button in self.move_buttons.items():
             allowed = target in TRANSITIONS[status]
+            blocked = target == "closed" and awaiting  # the server would refuse it (409)
             button.setVisible(self.can_write and allowed)
-            button.setEnabled(usable and allowed)
+            button.setEnabled(usable and allowed and not blocked)
             button.setText(MOVE_LABELS.get((status, target), TARGET_LABELS[target]))
+            button.setToolTip("A manager must approve the compensation first." if blocked else "")
         self.resolve_button.setVisible(self.can_write and status in RESOLVABLE)
         self.resolve_button.setEnabled(usable and status in RESOLVABLE)
-        pending = d is not None and d.resolution is not None and d.resolution.needs_approval
-        awaiting = pending and d is not None and d.resolution is not None and not d.resolution.approved_by
-        self.approve_button.setVisible(self.can_approve and bool(awaiting))
+        self.approve_button.setVisible(self.can_approve and awaiting)
         self.approve_button.setEnabled(self.ctx.online and not self._busy)
         editable = usable and status != "closed"
         for button in (self.link_button, self.unlink_button):
