@@ -100,3 +100,51 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert nowhere.returncode == cli.EXIT_USAGE and "no such folder" in nowhere.stderr
     unknown = run(["nope", "--out", str(tmp_path / "a.xlsx")], tmp_path)
     assert unknown.returncode == cli.EXIT_USAGE and "invalid choice" in unknown.stderr
+
+
+def test_remembered_session_from_the_keyring_is_used_and_kept_fresh(
+    sandbox: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    from bo_desktop.core.credentials import SERVICE, account_key
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 10  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.store.pop((service, username), None)
+
+    login = httpx.post(
+        f"{sandbox.api_url}/auth/login", json={"username": "manager", "password": sandbox.staff_password}
+    )
+    remembered = login.json()["refresh_token"]
+    memory = MemoryKeyring()
+    memory.store[(SERVICE, account_key(sandbox.url, "manager"))] = remembered
+    previous = keyring.get_keyring()
+    keyring.set_keyring(memory)
+    monkeypatch.delenv("BO_PASSWORD", raising=False)
+    try:
+        out = tmp_path / "alerts.xlsx"
+        args = ["alert_outcomes", "--out", str(out), "--server", sandbox.url, "--user", "manager", "--quiet"]
+        assert cli.run_report_command(args) == cli.EXIT_OK
+    finally:
+        keyring.set_keyring(previous)
+    assert out.is_file()
+    # The token was rotated by the sign-in; the keyring holds the new one, and it still works,
+    # so the desktop app's "remember me" survives the scheduled export.
+    rotated = memory.store[(SERVICE, account_key(sandbox.url, "manager"))]
+    assert rotated != remembered
+    refreshed = httpx.post(f"{sandbox.api_url}/auth/refresh", json={"refresh_token": rotated})
+    assert refreshed.status_code == 200, refreshed.text
