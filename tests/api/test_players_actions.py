@@ -200,6 +200,8 @@ def test_limit_decrease_applies_now_and_increase_waits(
     compliance: httpx.Client, jurisdiction: str, hours: int
 ) -> None:
     p = fresh_player(compliance, jurisdiction=jurisdiction)
+    while any(lim["kind"] == "deposit_weekly" for lim in compliance.get(f"/players/{p.id}/limits").json()):
+        p = fresh_player(compliance, jurisdiction=jurisdiction)  # the rules below start from no limit
     first = set_limit(compliance, p.id, "deposit_weekly", 50_000)
     assert first.applied_now and first.limit.status == "active"
     lower = set_limit(compliance, p.id, "deposit_weekly", 20_000)
@@ -220,6 +222,8 @@ def test_limit_decrease_applies_now_and_increase_waits(
 
 def test_a_due_increase_becomes_active(compliance: httpx.Client, sandbox: Any) -> None:
     p = fresh_player(compliance)
+    while any(lim["kind"] == "session_minutes" for lim in compliance.get(f"/players/{p.id}/limits").json()):
+        p = fresh_player(compliance)
     set_limit(compliance, p.id, "session_minutes", 60)
     pending = set_limit(compliance, p.id, "session_minutes", 120)
     # Arrange: the cooling-off is over (the API cannot move time forward).

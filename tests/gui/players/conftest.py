@@ -86,13 +86,3 @@ def chaos(http: Callable[[str], httpx.Client]) -> Iterator[Callable[..., None]]:
 
     yield configure
     configure()
-
-
-def fresh_player_id(client: httpx.Client, used: set[str], **filters: str) -> str:
-    """An active player no other GUI test touched (actions change players)."""
-    params: dict[str, Any] = {"status": "active", "sort": "registered_at", "limit": 500, **filters}
-    for row in client.get("/players", params=params).json()["data"]:
-        if row["id"] not in used:
-            used.add(row["id"])
-            return str(row["id"])
-    raise AssertionError("no unused player left")

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-from conftest import fresh_player_id
+from players_support import fresh_player_id
 from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
@@ -155,6 +155,8 @@ def test_limits_decrease_now_increase_waits(
     ctx = player_ctx("compliance")
     client = http()
     player_id = fresh_player_id(client, USED, jurisdiction="UKGC")
+    while any(lim["kind"] == "deposit_daily" for lim in client.get(f"/players/{player_id}/limits").json()):
+        player_id = fresh_player_id(client, USED, jurisdiction="UKGC")  # start from no daily limit
     view = open_profile(qtbot, ctx, player_id)
 
     def set_limit(value: str) -> LimitDialog:
