@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
 from bo_desktop.contract.events import ServerEvent
@@ -82,6 +82,11 @@ class KpiPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
+        self._pending: MetricsSnapshot | None = None
+        self._apply_timer = QTimer(self)
+        self._apply_timer.setSingleShot(True)
+        self._apply_timer.setInterval(50)
+        self._apply_timer.timeout.connect(self._apply_pending)
         ctx.events.subscribe("metrics.snapshot", self._on_event, owner=self)
         ctx.events.reset.connect(self.reload)
         ctx.session.online_changed.connect(self._on_online_changed)
@@ -109,7 +114,15 @@ class KpiPanel(QWidget):
             snapshot = MetricsSnapshot.model_validate(event.data)
         except ValueError:
             return  # a malformed event must not blank the tiles; the next one will do
-        self.show_snapshot(snapshot)
+        # Coalesced: a replay burst after a reconnect repaints the tiles once, with the newest.
+        self._pending = snapshot
+        if not self._apply_timer.isActive():
+            self._apply_timer.start()
+
+    def _apply_pending(self) -> None:
+        snapshot, self._pending = self._pending, None
+        if snapshot is not None:
+            self.show_snapshot(snapshot)
 
     def _on_error(self, error: ApiError) -> None:
         self.status.setText(f"Could not load KPIs: {error.user_message}")

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -157,6 +157,10 @@ class ChartsPanel(QWidget):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.status)
 
+        self._push_timer = QTimer(self)
+        self._push_timer.setSingleShot(True)
+        self._push_timer.setInterval(50)
+        self._push_timer.timeout.connect(self._push)
         ctx.events.subscribe("metrics.point", self._on_point, owner=self)
         ctx.events.reset.connect(self.reload)
         ctx.session.online_changed.connect(self._on_online_changed)
@@ -255,8 +259,9 @@ class ChartsPanel(QWidget):
         if self.current.needs_reload:
             self.current.needs_reload = False  # one reload per closed bucket, not one per second
             self.reload()
-        if self.current.loaded:
-            self._push()
+        if self.current.loaded and not self._push_timer.isActive():
+            # A replay after a reconnect delivers hundreds of points at once: one push for all.
+            self._push_timer.start()
 
     def set_paused(self, paused: bool) -> None:
         if self.pause_action.isChecked() != paused:

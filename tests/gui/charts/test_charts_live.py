@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -217,3 +218,21 @@ def test_a_reset_event_reloads_what_the_stream_missed(qtbot: Any, dashboard: Mai
     loads = panel.history_loads
     panel.ctx.events.publish(ServerEvent(id=0, type=EventType.RESET, data={"reason": "test"}))
     qtbot.waitUntil(lambda: panel.history_loads > loads, timeout=10_000)
+
+
+def test_a_burst_of_points_is_merged_but_drawn_once(qtbot: Any, dashboard: MainWindow) -> None:
+    """A replay after a reconnect delivers many points in one go: every one counts, one frame."""
+    panel = panel_of(dashboard)
+    chart = panel.charts["gaming"]
+    qtbot.wait(300)
+    frames = chart.full_draws + chart.blits
+    before = panel.current.buckets[-1].get("bets_eur", 0.0)
+    now = datetime.now(UTC).replace(microsecond=0).isoformat()
+    for _ in range(300):  # straight into the hub, as the event stream delivers a replay
+        panel.ctx.events.publish(
+            ServerEvent(id=0, type=EventType.METRICS_POINT, data={"t": now, "values": {"bets_eur": 100.0}})
+        )
+    assert panel.current.buckets[-1]["bets_eur"] >= before + 300 * 100.0
+    qtbot.waitUntil(lambda: chart.full_draws + chart.blits > frames, timeout=2_000)
+    qtbot.wait(300)
+    assert chart.full_draws + chart.blits - frames <= 3  # one for the burst (+ a live second or two)
