@@ -260,8 +260,9 @@ class WithdrawalDetailPane(QScrollArea):
     def _render_signals(self, w: Withdrawal) -> None:
         while self.signals_layout.count():
             item = self.signals_layout.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.signals_heading.setText(f"Risk signals — score {w.risk_score}/100, {w.risk_level.value}")
         if not w.risk_signals:
             self.signals_layout.addWidget(mute(plain_label("No risk signals.")))
@@ -290,8 +291,9 @@ class WithdrawalDetailPane(QScrollArea):
     def _render_context(self) -> None:
         while self.player_grid.count():
             item = self.player_grid.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         ctx, look = self.context, self._look
         self.context_status.hide()
         if ctx is None:

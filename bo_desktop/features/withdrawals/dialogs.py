@@ -212,7 +212,12 @@ class BulkResultDialog(QDialog):
                 "selectFailedButton",
             )
             ids = [line.withdrawal_id for line in failed]
-            self.select_button.clicked.connect(lambda: (self.select_failed.emit(ids), self.accept()))
+
+            def select_them() -> None:
+                self.select_failed.emit(ids)
+                self.accept()
+
+            self.select_button.clicked.connect(select_them)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)

@@ -8,6 +8,7 @@ wins), and the actions work on the open item or, with several rows selected, on 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
@@ -94,7 +95,7 @@ class WithdrawalsPanel(QWidget):
 
     # -- construction ------------------------------------------------------------------------------
 
-    def _action(self, name: str, text: str, shortcut: str, tip: str, slot: object) -> QAction:
+    def _action(self, name: str, text: str, shortcut: str, tip: str, slot: Callable[[], None]) -> QAction:
         action = named(QAction(text, self), f"action.withdrawals.{name}")
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -103,7 +104,7 @@ class WithdrawalsPanel(QWidget):
         # Single-letter shortcuts work only while the queue has focus: typing "a" in the search
         # box must never approve anything.
         action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+        action.triggered.connect(slot)
         self.view.addAction(action)
         self.toolbar.addAction(action)
         return action
@@ -134,10 +135,12 @@ class WithdrawalsPanel(QWidget):
         search_shortcut = QAction(self)
         search_shortcut.setShortcut(QKeySequence.StandardKey.Find)
         search_shortcut.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        search_shortcut.triggered.connect(
-            lambda: (self.filters.search.setFocus(), self.filters.search.selectAll())
-        )
+        search_shortcut.triggered.connect(self._focus_search)
         self.addAction(search_shortcut)
+
+    def _focus_search(self) -> None:
+        self.filters.search.setFocus()
+        self.filters.search.selectAll()
 
     def _layout(self) -> None:
         left = QWidget()
@@ -467,9 +470,9 @@ class WithdrawalsPanel(QWidget):
         super().showEvent(event)
         # Watch the main window, not just this widget's window: a floating dock is a window of
         # its own, and it may stay up while the main window closes.
-        root = self
-        while root.parentWidget() is not None:
-            root = root.parentWidget()
+        root: QWidget = self
+        while (parent := root.parentWidget()) is not None:
+            root = parent
         if root is not self and root is not self._watched_root:
             root.installEventFilter(self)
             self._watched_root = root

@@ -88,6 +88,32 @@ def test_dropped_connections_approve_nothing_and_the_retry_reuses_the_intent(
     assert audit_count(admin, "withdrawal.approve", wid) == 1
 
 
+def test_an_outcome_nobody_can_confirm_is_called_unknown_and_retrying_is_safe(
+    reviewer: Any, sandbox: Any, qtbot: Any, admin: httpx.Client
+) -> None:
+    panel = open_panel(reviewer("payments1"), qtbot)
+    name = unique_name()
+    wid = make_withdrawal(sandbox, player_name=name)
+    search_for(panel, qtbot, name, expected_rows=1)
+    open_item(panel, qtbot, wid)
+    qtbot.keyClick(panel.view, Qt.Key.Key_C)
+    qtbot.waitUntil(lambda: "Claimed by you" in panel.detail.claim.text(), timeout=5_000)
+    qtbot.keyClick(panel.view, Qt.Key.Key_A)
+    dialog = decision_dialog(panel, qtbot)
+    # Everything about this withdrawal drops: the approval and the read-back that would settle it.
+    set_chaos(admin, drop_rate=1.0, paths=[f"/withdrawals/{wid}"])
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "could not be reached to confirm" in dialog.message.text.text(), timeout=30_000)
+    assert "may or may not have been recorded" in dialog.message.text.text()
+    assert dialog.isVisible()
+
+    set_chaos(admin)
+    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)  # the same intent, the same key
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    assert get_withdrawal(admin, wid)["status"] == "approved"
+    assert audit_count(admin, "withdrawal.approve", wid) == 1
+
+
 def test_flaky_network_during_approve_never_approves_twice(
     reviewer: Any, sandbox: Any, qtbot: Any, admin: httpx.Client
 ) -> None:

@@ -21,6 +21,7 @@ from wd_support import (
 )
 
 from bo_desktop.contract.enums import Permission
+from bo_desktop.contract.events import EventType, ServerEvent
 from bo_desktop.features.withdrawals.columns import Col
 
 HOSTILE = '<b>Bold</b><img src=x onerror=alert(1)> =HYPERLINK("http://x") &amp; <a href="x">link</a>'
@@ -158,6 +159,25 @@ def test_a_row_decided_elsewhere_leaves_and_j_continues_from_there(
     qtbot.waitUntil(
         lambda: panel.detail.withdrawal is not None and panel.detail.withdrawal.id == first, timeout=5_000
     )
+
+
+def test_a_stream_reset_reloads_the_queue_and_keeps_the_open_item(
+    reviewer: Any, sandbox: Any, qtbot: Any
+) -> None:
+    ctx = reviewer("payments1")
+    panel = open_panel(ctx, qtbot)
+    surname = unique_name("Reset")
+    seen = make_withdrawal(sandbox, player_name=f"1 {surname}")
+    search_for(panel, qtbot, surname, expected_rows=1)
+    open_item(panel, qtbot, seen)
+    missed = make_withdrawal(sandbox, player_name=f"2 {surname}", announce=False)
+    qtbot.wait(300)
+    assert panel.model.row_of(missed) is None  # the client never heard of it
+
+    ctx.events.publish(ServerEvent(id=0, type=EventType.RESET.value, data={}))  # "you missed events"
+    qtbot.waitUntil(lambda: panel.model.row_of(missed) is not None, timeout=10_000)
+    assert panel.view.current_id() == seen
+    assert panel.detail.withdrawal is not None and panel.detail.withdrawal.id == seen
 
 
 def test_hostile_player_names_are_plain_text_everywhere(reviewer: Any, sandbox: Any, qtbot: Any) -> None:

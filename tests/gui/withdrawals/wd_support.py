@@ -46,8 +46,10 @@ def make_withdrawal(
     risk_level: str = "low",
     signals: list[dict[str, str]] | None = None,
     minutes_ago: float = 1.0,
+    announce: bool = True,
 ) -> str:
-    """Insert a pending withdrawal for an existing player and announce it like the platform does."""
+    """Insert a pending withdrawal for an existing player and announce it like the platform does
+    (``announce=False``: an event the client missed)."""
     from bo_desktop.contract.events import EventType
     from bo_desktop.sandbox.api.routes.withdrawals import withdrawal_model
 
@@ -78,7 +80,8 @@ def make_withdrawal(
         session.flush()
         # Announced as the platform does: the same representation a GET returns.
         data = withdrawal_model(session, row, sandbox.state.config).model_dump(mode="json")
-    sandbox.state.bus.publish(EventType.WITHDRAWAL_CREATED.value, data)
+    if announce:
+        sandbox.state.bus.publish(EventType.WITHDRAWAL_CREATED.value, data)
     return withdrawal_id
 
 
