@@ -7,10 +7,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from conftest import ApiAs
+from dispute_helpers import ApiAs, visible_dialog
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from test_lifecycle import visible_dialog
 
 from bo_desktop.contract.enums import DisputeView
 from bo_desktop.core.context import AppContext

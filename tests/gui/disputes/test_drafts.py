@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from conftest import ApiAs, Contexts
+from dispute_helpers import ApiAs, Contexts
 from PySide6.QtCore import Qt
 
 from bo_desktop.core.context import AppContext

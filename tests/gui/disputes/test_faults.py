@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from conftest import ApiAs
+from dispute_helpers import ApiAs
 from PySide6.QtCore import Qt
 
 from bo_desktop.core.context import AppContext

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conftest import ApiAs
+from dispute_helpers import ApiAs
 from PySide6.QtCore import Qt
 
 from bo_desktop.contract.enums import DisputeView

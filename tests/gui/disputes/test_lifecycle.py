@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from conftest import ApiAs
+from dispute_helpers import ApiAs, visible_dialog
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
@@ -19,19 +19,7 @@ from bo_desktop.features.disputes.dialogs import AssignDialog, ResolveDialog
 from bo_desktop.features.disputes.panel import DisputesPanel
 from bo_desktop.features.disputes.ticket_view import TicketView
 
-W = TypeVar("W", bound=QWidget)
 LEFT = Qt.MouseButton.LeftButton
-
-
-def visible_dialog(qtbot: Any, parent: QWidget, kind: type[W]) -> W:
-    found: list[W] = []
-
-    def shown() -> bool:
-        found[:] = [d for d in parent.findChildren(kind) if d.isVisible()]
-        return bool(found)
-
-    qtbot.waitUntil(shown, timeout=10_000)
-    return found[0]
 
 
 def cards(view: TicketView) -> list[CommentCard]:

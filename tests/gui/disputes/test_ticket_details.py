@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conftest import ApiAs
+from dispute_helpers import ApiAs, visible_dialog
 from PySide6.QtCore import Qt
-from test_lifecycle import visible_dialog
 
 from bo_desktop.core.context import AppContext
 from bo_desktop.features.disputes.create_dialog import CreateDisputeDialog
