@@ -97,6 +97,7 @@ class PlayerProfileView(QWidget):
             notes = self.sections["notes"]
             notes.table.selectionModel().currentRowChanged.connect(self._note_selected)
             notes.layout().addWidget(self.note_text)  # type: ignore[union-attr]
+            notes.loaded.connect(lambda: self.overview.show_pinned(notes.model.items()))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -112,6 +113,8 @@ class PlayerProfileView(QWidget):
         self.refresh()
         if "transactions" in self.sections:
             self.sections["transactions"].reload()
+        if "notes" in self.sections:
+            self.sections["notes"].reload()  # pinned notes belong on the overview
 
     # -- building ------------------------------------------------------------------------------
 

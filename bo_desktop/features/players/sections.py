@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QPlainTextEdit,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from bo_desktop.contract.common import Page
 from bo_desktop.contract.enums import Psp, TransactionStatus, TransactionType
-from bo_desktop.contract.players import PlayerDetail
+from bo_desktop.contract.players import Note, PlayerDetail
 from bo_desktop.core.api.errors import ApiError
 from bo_desktop.core.context import AppContext
 from bo_desktop.widgets.labels import mute, plain_label
@@ -96,8 +97,22 @@ class OverviewSection(QWidget):
             cell.addWidget(value)
             self.values[name] = value
             grid.addLayout(cell, row, col)
-        grid.setRowStretch(len(self.KPIS) // 3 + 1, 1)
+        rows = (len(self.KPIS) + 2) // 3
+        grid.addWidget(mute(plain_label("Pinned notes")), rows, 0, 1, 3)
+        # Plain text: notes quote players. The first thing to know before calling a player back.
+        self.pinned = named(QPlainTextEdit(), "overviewPinnedNotes")
+        self.pinned.setReadOnly(True)
+        self.pinned.setPlaceholderText("No pinned notes.")
+        self.pinned.setMaximumHeight(160)
+        grid.addWidget(self.pinned, rows + 1, 0, 1, 3)
+        grid.setRowStretch(rows + 2, 1)
         grid.setColumnStretch(3, 1)
+
+    def show_pinned(self, notes: list[Note]) -> None:
+        pinned = [n for n in notes if n.pinned]
+        self.pinned.setPlainText(
+            "\n\n".join(f"{n.author_name}, {when(n.created_at)}: {n.body}" for n in pinned)
+        )
 
     def show_player(self, p: PlayerDetail) -> None:
         k, c = p.kpis, p.currency
