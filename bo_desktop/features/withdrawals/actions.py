@@ -8,7 +8,8 @@ the queue and the detail pane, so the user never looks at a guess.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
@@ -24,6 +25,7 @@ from .formatting import status_label
 from .lookups import Lookups
 from .message_bar import Level, MessageBar
 from .messages import current_of, describe_changes, explain, field_errors, outcome_text
+from .queue_store import QueueStore
 from .service import Action, Outcome, OutcomeKind, WithdrawalService, held_by
 
 MAX_LISTED = 8
@@ -42,6 +44,19 @@ class ItemRef:
     amount_eur_minor: int
     four_eyes: bool
     approvals: int
+
+    @classmethod
+    def from_store(cls, store: QueueStore, slot: int, money: Callable[[int, str], str]) -> ItemRef:
+        return cls(
+            withdrawal_id=store.ids[slot],
+            version=store.versions[slot],
+            holder=store.holder(slot, time.time()),
+            player_name=store.player_names[slot],
+            amount=money(store.amounts[slot], store.currencies[slot]),
+            amount_eur_minor=store.amounts_eur[slot],
+            four_eyes=bool(store.four_eyes[slot]),
+            approvals=len(store.approvers[slot]),
+        )
 
 
 def _decided_text(w: Withdrawal) -> str:

@@ -7,13 +7,11 @@ wins), and the actions work on the open item or, with several rows selected, on 
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QHideEvent, QKeySequence, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QSplitter, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtGui import QHideEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from bo_desktop.contract.enums import Permission, WithdrawalStatus
 from bo_desktop.contract.payments import Withdrawal
@@ -23,6 +21,7 @@ from bo_desktop.core.context import AppContext
 from bo_desktop.widgets.labels import mute, plain_label
 from bo_desktop.widgets.naming import named
 
+from .action_state import DECIDABLE, action_state
 from .actions import ItemRef, ReviewActions
 from .detail import WithdrawalDetailPane
 from .filter_bar import FilterBar
@@ -35,11 +34,11 @@ from .model import WithdrawalQueueModel
 from .queue_store import QueueFilter, QueueStore
 from .queue_view import QueueView
 from .service import DEFAULT_LEASE_SECONDS, Action, WithdrawalService, held_by
+from .toolbar import ReviewToolbar
 
 SIDE_BY_SIDE_MIN_WIDTH = 1100  # pixels: below this the detail goes under the queue
 OPEN_DELAY_MS = 120  # j-j-j opens the item the cursor stops on, not every one it passes
 TICK_MS = 15_000  # ages and lapsed leases in the table
-DECIDABLE = {WithdrawalStatus.PENDING, WithdrawalStatus.IN_REVIEW, WithdrawalStatus.AWAITING_SECOND_APPROVAL}
 
 
 class WithdrawalsPanel(QWidget):
@@ -72,7 +71,7 @@ class WithdrawalsPanel(QWidget):
         self.load_status = mute(named(plain_label(), "withdrawalLoadStatus"))
         self.view = QueueView(self.model)
         self.detail = WithdrawalDetailPane(self.lookups, me)
-        self.toolbar = named(QToolBar("Withdrawal actions"), "withdrawalsToolbar")
+        self.toolbar = ReviewToolbar(self.view, self, can_decide=self.can_decide, can_break=self.can_break)
         self.lease = LeaseKeeper(
             self.service, ctx.tasks, lease_seconds=lease_seconds, renew_margin=renew_margin, parent=self
         )
@@ -95,48 +94,16 @@ class WithdrawalsPanel(QWidget):
 
     # -- construction ------------------------------------------------------------------------------
 
-    def _action(self, name: str, text: str, shortcut: str, tip: str, slot: Callable[[], None]) -> QAction:
-        action = named(QAction(text, self), f"action.withdrawals.{name}")
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            tip = f"{tip} ({shortcut})"
-        action.setToolTip(tip)
-        # Single-letter shortcuts work only while the queue has focus: typing "a" in the search
-        # box must never approve anything.
-        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        action.triggered.connect(slot)
-        self.view.addAction(action)
-        self.toolbar.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        self.refresh_action = self._action(
-            "refresh", "Refresh", "F5", "Reload the queue", lambda: self.reload()
-        )
-        self.refresh_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.addAction(self.refresh_action)
-        self.toolbar.addSeparator()
-        self.claim_action = self._action("claim", "Claim", "C", "Claim the open item for review", self.claim)
-        self.approve_action = self._action(
-            "approve", "Approve…", "A", "Approve the open or selected items", self.approve
-        )
-        self.reject_action = self._action(
-            "reject", "Reject…", "R", "Reject the open or selected items", self.reject
-        )
-        self.release_action = self._action(
-            "release", "Release claim", "", "Give the claim back to the queue", self.release
-        )
-        for action in (self.claim_action, self.approve_action, self.reject_action):
-            action.setVisible(self.can_decide)
-        if self.can_break and not self.can_decide:
-            self.release_action.setText("Break claim")
-            self.release_action.setToolTip("Release a colleague's claim (manager)")
-        self.release_action.setVisible(self.can_decide or self.can_break)
-        search_shortcut = QAction(self)
-        search_shortcut.setShortcut(QKeySequence.StandardKey.Find)
-        search_shortcut.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        search_shortcut.triggered.connect(self._focus_search)
-        self.addAction(search_shortcut)
+        bar = self.toolbar
+        self.refresh_action, self.claim_action = bar.refresh, bar.claim
+        self.approve_action, self.reject_action, self.release_action = bar.approve, bar.reject, bar.release
+        bar.refresh.triggered.connect(lambda: self.reload())
+        bar.claim.triggered.connect(self.claim)
+        bar.approve.triggered.connect(self.approve)
+        bar.reject.triggered.connect(self.reject)
+        bar.release.triggered.connect(self.release)
+        bar.find_action.triggered.connect(self._focus_search)
 
     def _focus_search(self) -> None:
         self.filters.search.setFocus()
@@ -266,8 +233,9 @@ class WithdrawalsPanel(QWidget):
                     self._vacated = open_row
         self._update_actions()
 
-    @staticmethod
-    def _who_changed(w: Withdrawal) -> str:
+    def _who_changed(self, w: Withdrawal) -> str:
+        if w.status == WithdrawalStatus.REJECTED:
+            return f"reason: {self.lookups.reason_label(w.reject_reason_code or '')}"
         if w.approvals:
             return f"approved by {', '.join(a.staff_name for a in w.approvals)}"
         return "changed by a colleague or the payment system"
@@ -365,17 +333,8 @@ class WithdrawalsPanel(QWidget):
             self.actions_.decide(action, w)
 
     def _ref(self, row: int) -> ItemRef:
-        st, slot = self.model.store, self.model.store.slot_of[self.model.id_at(row) or ""]
-        return ItemRef(
-            withdrawal_id=st.ids[slot],
-            version=st.versions[slot],
-            holder=st.holder(slot, time.time()),
-            player_name=st.player_names[slot],
-            amount=self.lookups.money(st.amounts[slot], st.currencies[slot]),
-            amount_eur_minor=st.amounts_eur[slot],
-            four_eyes=bool(st.four_eyes[slot]),
-            approvals=len(st.approvers[slot]),
-        )
+        store = self.model.store
+        return ItemRef.from_store(store, store.slot_of[self.model.id_at(row) or ""], self.lookups.money)
 
     def _claimed(self, w: Withdrawal) -> None:
         if w.id == self.open_id:
@@ -394,15 +353,7 @@ class WithdrawalsPanel(QWidget):
         self.view.setFocus()
 
     def _select_ids(self, ids: list[str]) -> None:
-        self.view.selectionModel().clear()
-        for withdrawal_id in ids:
-            row = self.model.row_of(withdrawal_id)
-            if row is not None:
-                self.view.selectionModel().select(
-                    self.model.index(row, 0),
-                    self.view.selectionModel().SelectionFlag.Select
-                    | self.view.selectionModel().SelectionFlag.Rows,
-                )
+        self.view.select_ids(ids)
 
     def _lease_lost(self, withdrawal_id: str, why: str) -> None:
         self.detail.message.show_message(why, Level.WARNING)
@@ -420,23 +371,18 @@ class WithdrawalsPanel(QWidget):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        w = self._open_item()
-        me, online = self.service.me, self.ctx.online
-        many = len(self.view.selected_rows()) > 1
-        decidable = w is not None and w.status in DECIDABLE
-        mine_first = w is not None and any(a.staff_id == me for a in w.approvals)
-        # Claimed by a colleague whose lease still runs: only a manager may break it.
-        taken = (
-            w is not None
-            and w.claimed_by not in (None, me)
-            and w.claim_expires_at is not None
-            and w.claim_expires_at > datetime.now(UTC)
+        state = action_state(
+            self._open_item(),
+            self.service.me,
+            online=self.ctx.online,
+            many=len(self.view.selected_rows()) > 1,
+            can_break=self.can_break,
+            now=datetime.now(UTC),
         )
-        self.claim_action.setEnabled(online and decidable and not mine_first and not taken and not many)
-        self.approve_action.setEnabled(online and (many or (decidable and not mine_first and not taken)))
-        self.reject_action.setEnabled(online and (many or (decidable and not taken)))
-        mine = w is not None and held_by(w, me)
-        self.release_action.setEnabled(online and not many and (mine or (self.can_break and taken)))
+        self.claim_action.setEnabled(state.claim)
+        self.approve_action.setEnabled(state.approve)
+        self.reject_action.setEnabled(state.reject)
+        self.release_action.setEnabled(state.release)
 
     def _filter_changed(self, f: QueueFilter) -> None:
         keep = self.view.current_id()

@@ -125,6 +125,16 @@ class QueueView(QTableView):
         self.select_row(row)
         return True
 
+    def select_ids(self, ids: list[str]) -> None:
+        """Select exactly these items (those still in the table)."""
+        selection = self.selectionModel()
+        selection.clear()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for withdrawal_id in ids:
+            row = self._model.row_of(withdrawal_id)
+            if row is not None:
+                selection.select(self._model.index(row, 0), flags)
+
     def set_vacated_row(self, row: int) -> None:
         """The open item left the queue at ``row``: clear the cursor, remember where it was."""
         self.selectionModel().clear()
