@@ -55,6 +55,7 @@ def player_trail(row: Player) -> dict[str, Any]:
         "version": row.version,
         "status": row.status,
         "flagged_for_review": row.flagged_for_review,
+        "withdrawals_blocked": row.withdrawals_blocked,
     }
 
 
