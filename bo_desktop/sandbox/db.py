@@ -497,6 +497,20 @@ class AlertTransitionRow(Base):
     rationale: Mapped[str] = mapped_column(sa.Text)
 
 
+class RgInteraction(Base):
+    """A responsible-gambling conversation with the player (issue 10): append-only, audited."""
+
+    __tablename__ = "rg_interactions"
+    id: Mapped[str] = mapped_column(_str(16), primary_key=True)
+    player_id: Mapped[str] = mapped_column(sa.ForeignKey("players.id"), index=True)
+    alert_id: Mapped[str | None] = mapped_column(_str(16))
+    channel: Mapped[str] = mapped_column(_str(16))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    outcome: Mapped[str] = mapped_column(_str(500), default="")
+    staff_id: Mapped[str] = mapped_column(_str(16))
+    created_at: Mapped[datetime]
+
+
 # --------------------------------------------------------------------------------------------- audit
 
 

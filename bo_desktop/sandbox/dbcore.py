@@ -122,6 +122,7 @@ ID_FORMATS: dict[str, tuple[str, int]] = {
     "note": ("N", 7),
     "kyc_document": ("K", 7),
     "rg_limit": ("L", 7),
+    "rg_interaction": ("RG", 7),
     "bonus": ("B", 7),
     "loyalty": ("LY", 8),
     "segment": ("SEG", 3),

@@ -22,6 +22,9 @@ from .deps import reject_unstorable_text
 from .problems import PROBLEM_RESPONSES, install_problem_handlers
 from .routes import (
     admin,
+    alerts,
+    alerts_actions,
+    alerts_workflow,
     audit_log,
     auth,
     disputes,
@@ -30,6 +33,7 @@ from .routes import (
     disputes_thread,
     events,
     health,
+    kyc,
     me,
     metrics,
     players,
@@ -67,6 +71,10 @@ ROUTERS: list[APIRouter] = [
     metrics.router,
     reports.router,
     events.router,
+    alerts.router,
+    alerts_workflow.router,
+    alerts_actions.router,
+    kyc.router,
     audit_log.router,
     admin.router,
 ]
