@@ -65,6 +65,7 @@ class LiveChart(QWidget):
         self.use_blit = blit
         self.static_history = static_history
         self._drawn_history: dict[str, np.ndarray] = {}  # closed buckets as last drawn into the background
+        self._drawn_tails: list[np.ndarray] = []  # the open bucket as last drawn
         self.setObjectName(f"chart.{spec.id}")
         self.paused = False
         self.full_draws = 0  # counters for tests and the benchmark
@@ -279,8 +280,24 @@ class LiveChart(QWidget):
             or self._rescale_y()
         ):
             self._full_draw()
-        else:
+        elif self._tails_changed():
             self._blit()
+        # else: a live second that changed nothing shown (no deposit, same player count): no frame
+
+    def _tails_snapshot(self) -> list[np.ndarray]:
+        return [np.asarray(tail.get_xydata(), dtype=float) for tail in self.tails.values()]
+
+    def _tails_changed(self) -> bool:
+        if not self.static_history:
+            return True  # whole lines are animated: they are what changed
+        now = self._tails_snapshot()
+        if len(now) == len(self._drawn_tails) and all(
+            a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+            for a, b in zip(now, self._drawn_tails, strict=True)
+        ):
+            return False
+        self._drawn_tails = now
+        return True
 
     def _apply_data(self) -> None:
         self._shown_times, self._shown_columns = self._times, self._columns
@@ -341,6 +358,7 @@ class LiveChart(QWidget):
             self.ax.set_xlim(*_to_datenum(np.array([self._times[0], self._times[0] + span])))
         self.full_draws += 1
         self._drawn_history = {k: np.array(line.get_ydata(), dtype=float) for k, line in self.lines.items()}
+        self._drawn_tails = self._tails_snapshot()
         self.canvas.draw()  # → _on_draw caches the background and blits the animated artists
 
     def _on_draw(self, _event: DrawEvent | None) -> None:
