@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from bo_desktop.contract.enums import Jurisdiction, KycStatus, PlayerStatus, Psp, RiskLevel
 
-from .names import AFFILIATES, CAMPAIGNS, LOCALES, ascii_slug, mail_domains
+from .names import AFFILIATES, CAMPAIGNS, DEVICES, LOCALES, ascii_slug, mail_domains
 from .reference_data import JURISDICTION_COUNTRIES, PAY_N_PLAY_JURISDICTIONS
 from .seed_core import SeedContext
 
@@ -149,9 +149,10 @@ def make_player(ctx: SeedContext, number: int, *, heavy: bool = False) -> Player
         method = rng.choice(METHODS[psp])
         accounts.append(PaymentAccount(psp, method, f"acct-{ctx.hex_id(40)}", _masked(ctx, method, country)))
 
-    device_names = ["desktop", "ios", "android", "tablet"]
+    device_names = [name for name, _weight, _agent in DEVICES]
+    device_weights = [weight for _name, weight, _agent in DEVICES]
     devices = [
-        (ctx.weighted(device_names, [34, 31, 29, 6]), f"dev-{ctx.hex_id(40)}")
+        (ctx.weighted(device_names, device_weights), f"dev-{ctx.hex_id(40)}")
         for _ in range(1 + (rng.random() < 0.35))
     ]
     engagement = 1_200.0 if heavy else rng.lognormvariate(0.9, 1.0)
