@@ -145,20 +145,28 @@ class ReviewActions(QObject):
 
     # -- one item ----------------------------------------------------------------------------------
 
-    def decide(self, action: Action, w: Withdrawal) -> DecisionDialog:
+    def _summary(self, action: Action, w: Withdrawal) -> str:
+        """What the confirmation says about the item: enough to decide without looking away."""
         look = self.look
         summary = (
             f"{w.id} — {w.player_name} ({w.player_id})\n"
             f"{look.money(w.amount_minor, w.currency)} (≈ {look.money(w.amount_eur_minor, 'EUR')}) "
             f"to {look.psp_name(w.psp.value)} · {w.destination_masked}\n"
-            f"Risk {w.risk_score}/100 ({w.risk_level.value})"
+            f"Risk {w.risk_score}/100 ({w.risk_level.value}) · {status_label(w.status).lower()}"
         )
+        if w.claimed_by_name and not held_by(w, self.service.me) and w.claimed_by:
+            summary += f" · claimed by {w.claimed_by_name}"
         if action is Action.APPROVE and w.requires_four_eyes:
             summary += (
                 "\nFour-eyes: this is the second approval and completes it."
                 if w.approvals
                 else "\nFour-eyes: this is the first of two approvals; a colleague must give the second."
             )
+        return summary
+
+    def decide(self, action: Action, w: Withdrawal) -> DecisionDialog:
+        look = self.look
+        summary = self._summary(action, w)
         verb = "Approve" if action is Action.APPROVE else "Reject"
         dialog = DecisionDialog(action, f"{verb} {w.id}", summary, look.reject_reasons(), self.dialog_parent)
         seen = [w]  # the version the user is shown; a 412 moves it to the current one
@@ -201,7 +209,12 @@ class ReviewActions(QObject):
                 text = self._refused(current.id, error, NOUNS[action], current)
                 if isinstance(error, PreconditionFailed) and current_of(error) is not None:
                     seen[0] = current_of(error) or current
-                    text += f" Press {verb} again to {verb.lower()} it as it is now."
+                    now = seen[0]
+                    dialog.set_summary(self._summary(action, now))
+                    if now.claimed_by not in (None, self.service.me) and held_by(now, now.claimed_by or ""):
+                        text += f" {now.claimed_by_name} holds it now: it can be decided once the claim ends."
+                    else:
+                        text += f" Press {verb} again to {verb.lower()} it as it is now."
                 dialog.show_problem(text, Level.WARNING, field_errors(error))
                 return
             dialog.show_problem(text, Level.WARNING)

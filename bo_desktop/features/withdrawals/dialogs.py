@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -141,6 +142,7 @@ class DecisionDialog(QDialog):
 
     def set_summary(self, text: str) -> None:
         self.summary.setText(text)
+        self._fit()
 
     def show_problem(
         self, text: str, level: Level = Level.ERROR, fields: dict[str, str] | None = None
@@ -150,6 +152,15 @@ class DecisionDialog(QDialog):
         self._set_field_error(self.reason_error, fields.get("reason_code", ""))
         self._set_field_error(self.comment_error, fields.get("comment", ""))
         self.message.show_message(text, level)
+        self._fit()
+
+    def _fit(self) -> None:
+        # A dialog does not grow by itself when a message appears: make room for all of it.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        hint = self.sizeHint()
+        self.resize(max(self.width(), hint.width()), max(self.height(), hint.height()))
 
     @staticmethod
     def _set_field_error(label: QWidget, text: str) -> None:
@@ -202,7 +213,6 @@ class BulkResultDialog(QDialog):
         )
         self.table = small_table(self.model, "bulkResults", self)
         self.table.setWordWrap(True)
-        self.table.resizeRowsToContents()
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.select_button: QPushButton | None = None
@@ -221,3 +231,8 @@ class BulkResultDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Row heights for wrapped details can only be measured once the columns have their width.
+        self.table.resizeRowsToContents()

@@ -184,6 +184,7 @@ def test_a_stale_version_shows_what_changed_and_by_whom_then_refreshes(
     qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "changed this withdrawal" in dialog.message.text.text(), timeout=10_000)
     told = dialog.message.text.text()
+    dialog.grab().save("screenshots/withdrawals-412-dialog.png")
     assert "Claimed by: nobody → Per Payments" in told
     assert "Status: Pending → In review" in told
     # Refreshed: the detail and the row show the colleague's claim; the typed comment is kept.

@@ -251,6 +251,7 @@ def test_bulk_approve_reports_each_item_and_does_not_retry_failures(
         lambda: panel.actions_.results is not None and panel.actions_.results.isVisible(), timeout=20_000
     )
     results = panel.actions_.results
+    results.grab().save("screenshots/withdrawals-bulk-results.png")
     assert results.summary.text() == "2 of 3 done, 1 not done."
     rows = {
         results.model.index(r, 0).data(): (results.model.index(r, 1).data(), results.model.index(r, 2).data())
