@@ -2,8 +2,8 @@
 page, memory, and the longest UI stall — each next to a naive baseline measured in the same run.
 
 Run on demand: ``BO_BENCH=1 .venv/bin/pytest tests/bench/bench_players.py -s`` (tests/bench/
-conftest.py skips it otherwise). A fresh sandbox (simulator off) gets its heavy player topped up
-to 50k transactions with one Core insert; then:
+conftest.py skips it otherwise). A sandbox in its own process (simulator off, like a remote server)
+gets its heavy player topped up to 50k transactions with one Core insert; then:
 
 1. Open the profile the way the app does (``PlayerProfilesPanel.open_player``): header and first
    page of 200 transactions arrive in the background. Baseline: "load everything, then show" —
@@ -18,14 +18,19 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import socket
 import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import qasync
 import sqlalchemy as sa
@@ -41,6 +46,7 @@ from bo_desktop.core.events import EventHub
 from bo_desktop.core.settings import Environment, ServerProfile, Settings
 from bo_desktop.core.tasks import TaskRunner
 from bo_desktop.sandbox import db
+from bo_desktop.sandbox.config import DEMO_STAFF_PASSWORD
 
 pytestmark = pytest.mark.bench
 
@@ -49,9 +55,10 @@ TARGET = 50_000
 SCROLL_PAGES = 25
 
 
-def top_up_transactions(server: Any, player_id: str, target: int) -> int:
+def top_up_transactions(database_url: str, player_id: str, target: int) -> int:
     """Arrange: bring the player to ``target`` transactions (bets and wins, spread over 2 years)."""
-    with server.state.sessionmaker.begin() as session:
+    engine = db.make_engine(database_url)
+    with db.make_session_factory(engine).begin() as session:
         have = session.scalar(sa.select(sa.func.count()).where(db.Transaction.player_id == player_id)) or 0
         player = session.get(db.Player, player_id)
         assert player is not None
@@ -83,7 +90,48 @@ def top_up_transactions(server: Any, player_id: str, target: int) -> int:
                 .where(db.IdCounter.kind == "transaction")
                 .values(value=start + missing)
             )
-        return have + missing
+    engine.dispose()
+    return have + missing
+
+
+@dataclass
+class ExternalSandbox:
+    url: str
+    staff_password: str = DEMO_STAFF_PASSWORD
+
+
+@pytest.fixture
+def external_sandbox(tmp_path: Path) -> Iterator[ExternalSandbox]:
+    """A sandbox in its own process, as a real server would be.
+
+    In-process (the ``fresh_sandbox`` fixture) the server's threads share the GIL with the Qt
+    thread, and their JSON and SQL work would show up as UI stalls that a real client never has.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    database_url = f"sqlite:///{tmp_path / 'bench.db'}"
+    command = [sys.executable, "-m", "bo_desktop.sandbox", "--port", str(port), "--players", "300"]
+    command += ["--no-simulator", "--reset", "--database-url", database_url]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, "the sandbox process exited"
+            time.sleep(0.3)
+        else:
+            raise AssertionError("the sandbox did not become healthy")
+        assert top_up_transactions(database_url, HEAVY, TARGET) == TARGET
+        yield ExternalSandbox(url)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 class Heartbeat:
@@ -124,10 +172,9 @@ def loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
 
 @pytest.fixture
 def bench_ctx(
-    loop: qasync.QEventLoop, qtbot: Any, fresh_sandbox: Callable[..., Any], tmp_path: Path
+    loop: qasync.QEventLoop, qtbot: Any, external_sandbox: ExternalSandbox, tmp_path: Path
 ) -> Iterator[tuple[AppContext, Callable[[Any], Any]]]:
-    server = fresh_sandbox(players=300, simulator=False)
-    assert top_up_transactions(server, HEAVY, TARGET) == TARGET
+    server = external_sandbox
 
     def run(coro: Any) -> Any:
         task = loop.create_task(coro)
@@ -248,7 +295,7 @@ def test_open_a_player_with_50k_transactions(qtbot: Any, bench_ctx: tuple[AppCon
 
     header, first_page = marks["header"], marks["first_page"]
     print(
-        f"\nplayer {HEAVY} with {TARGET:,} transactions (SQLite sandbox, simulator off):"
+        f"\nplayer {HEAVY} with {TARGET:,} transactions (SQLite sandbox in its own process, simulator off):"
         f"\n  time to header:                 {header * 1000:8.1f} ms"
         f"\n  time to first page (200 rows):  {first_page * 1000:8.1f} ms"
         f"\n  naive: fetch all, then show:    {naive_first_row * 1000:8.1f} ms"
