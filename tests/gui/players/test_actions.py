@@ -83,7 +83,8 @@ def test_add_a_note_and_pin_it(
     qtbot.mouseClick(view.pin_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: notes.model.rowCount() and notes.model.index(0, 0).data() == "📌", timeout=5000)
     assert client.get(f"/players/{player_id}/notes").json()["data"][0]["pinned"] is True
-    qtbot.waitUntil(lambda: "agreed a weekly deposit limit" in view.overview.pinned.toPlainText(), timeout=5000)
+    pinned_on_overview = view.overview.pinned
+    qtbot.waitUntil(lambda: "agreed a weekly deposit limit" in pinned_on_overview.toPlainText(), timeout=5000)
 
 
 def test_status_change_with_a_412_keeps_the_input_and_shows_what_changed(
