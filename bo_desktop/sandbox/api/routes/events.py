@@ -11,13 +11,14 @@ to exercise the client's reconnect-and-resume path.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import StreamingResponse
 
 from bo_desktop.contract.common import API_PREFIX
+from bo_desktop.contract.enums import AlertKind, Permission
 
 from ...chaos import affects
 from ...events import BusEvent
@@ -37,14 +38,26 @@ def format_event(event: BusEvent) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
 
 
-async def _stream(state: SandboxState, last_event_id: int) -> AsyncIterator[str]:
+def visible_to(principal: Principal) -> Callable[[BusEvent], bool]:
+    """Which events this staff member may receive: AML alerts only with alerts.aml, as on
+    ``GET /alerts`` (support must not learn from the stream that a player is under AML review)."""
+    if principal.can(Permission.ALERTS_AML):
+        return lambda _event: True
+    return lambda event: (
+        not (event.type.startswith("alert.") and event.data.get("kind") == AlertKind.AML.value)
+    )
+
+
+async def _stream(
+    state: SandboxState, last_event_id: int, visible: Callable[[BusEvent], bool]
+) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MS}\n\n"
     chaos = state.chaos
     disconnect_every = chaos.sse_disconnect_every if affects(chaos, f"{API_PREFIX}/events") else 0
     sent = 0
     with state.bus.subscribe(last_event_id) as subscription:
         while True:
-            batch = await subscription.next_batch(HEARTBEAT_SECONDS)
+            batch = [event for event in await subscription.next_batch(HEARTBEAT_SECONDS) if visible(event)]
             if not batch:
                 yield ": heartbeat\n\n"
                 continue
@@ -72,7 +85,7 @@ def _parse_id(value: str | None) -> int | None:
     responses={200: {"content": {"text/event-stream": {}}, "description": "An endless SSE stream"}},
 )
 async def events(
-    _principal: Annotated[Principal, Depends(authenticated)],
+    principal: Annotated[Principal, Depends(authenticated)],
     state: Annotated[SandboxState, Depends(get_state)],
     last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID", max_length=32)] = None,
     last_event_id: Annotated[str | None, Query(max_length=32)] = None,
@@ -83,7 +96,7 @@ async def events(
         # 200 must get the events of its action, even though the generator subscribes later.
         resume_from = state.bus.last_id
     return StreamingResponse(
-        _stream(state, resume_from),
+        _stream(state, resume_from, visible_to(principal)),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
