@@ -14,6 +14,7 @@ import httpx
 import pytest
 from api_helpers import assert_problem, audit_count, new_key
 from compliance_helpers import make_alert
+from test_events import open_stream  # the raw SSE reader, not the client library
 
 
 @pytest.fixture
@@ -186,3 +187,26 @@ def test_assign(sandbox: Any, compliance: httpx.Client) -> None:
         409,
         "conflict",
     )
+
+
+def test_event_stream_hides_aml_alerts_from_support(
+    sandbox: Any, support: httpx.Client, compliance: httpx.Client
+) -> None:
+    aml = make_alert(sandbox, kind="aml")
+    rg = make_alert(sandbox, kind="rg")
+    seen: list[dict[str, Any]] = []
+
+    def record(event: dict[str, Any]) -> bool:
+        seen.append(event)
+        return event["event"].startswith("alert.") and event["data"]["id"] == rg
+
+    with open_stream(support) as stream:
+        assert transition(compliance, aml, "investigating").status_code == 200
+        assert transition(compliance, rg, "investigating").status_code == 200
+        stream.until(record)
+    alert_events = [e for e in seen if e["event"].startswith("alert.")]
+    assert all(e["data"]["kind"] != "aml" for e in alert_events)
+    with open_stream(compliance) as stream:
+        assert transition(compliance, aml, "closed_action_taken").status_code == 200
+        event = stream.until(lambda e: e["event"] == "alert.updated" and e["data"]["id"] == aml)
+    assert event["data"]["status"] == "closed_action_taken"
