@@ -7,12 +7,18 @@ from datetime import datetime
 from bo_desktop.core.cache import ReferenceCache
 from bo_desktop.widgets.money import format_money
 
+# Wire values whose plain spelling reads wrong ("Id").
+_SPELLED = {"id": "ID document", "bank_id": "Bank ID", "ip": "IP"}
+
 
 def words(value: object) -> str:
     """``"self_excluded"`` → ``"Self excluded"``; None → empty."""
     if value is None:
         return ""
-    text = str(getattr(value, "value", value)).replace("_", " ")
+    raw = str(getattr(value, "value", value))
+    if raw in _SPELLED:
+        return _SPELLED[raw]
+    text = raw.replace("_", " ")
     return text[:1].upper() + text[1:]
 
 
