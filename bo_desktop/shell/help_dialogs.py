@@ -11,11 +11,12 @@ from collections.abc import Iterable
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -25,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from bo_desktop import __version__
+from bo_desktop.resources import icon_path
+from bo_desktop.shell.licences import bundled_components
 from bo_desktop.widgets.naming import named
 
 
@@ -91,10 +94,37 @@ class AboutDialog(QDialog):
         body.setTextFormat(Qt.TextFormat.PlainText)
         body.setWordWrap(True)
         body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        icon = named(QLabel(), "aboutIcon")
+        icon.setPixmap(QIcon(str(icon_path("app.svg"))).pixmap(64, 64))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        heading = QHBoxLayout()
+        heading.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        heading.addWidget(title, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(title)
+        layout.addLayout(heading)
         layout.addWidget(body)
+        layout.addWidget(QLabel("Bundled components and their licences:"))
+        layout.addWidget(self._licences_table())
         layout.addWidget(buttons)
         self.setMinimumWidth(420)
+        self.resize(560, 520)
+
+    def _licences_table(self) -> QTableWidget:
+        # Read from the installed (or bundled) distribution metadata, never a hand-kept list.
+        components = bundled_components()
+        table = named(QTableWidget(len(components), 3), "aboutLicences")
+        table.setHorizontalHeaderLabels(["Component", "Version", "Licence"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        for row, component in enumerate(components):
+            for column, text in enumerate((component.name, component.version, component.licence)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                table.setItem(row, column, item)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        return table

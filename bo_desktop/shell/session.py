@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib
 import logging
 import random
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from PySide6.QtCore import QObject, Signal
@@ -26,13 +28,15 @@ from bo_desktop.core.api.client import ApiClient
 from bo_desktop.core.api.errors import ApiError, AuthError, NetworkError
 from bo_desktop.core.api.observers import ConnectionState
 from bo_desktop.core.api.sse import EventStream
-from bo_desktop.core.cache import ReferenceCache
-from bo_desktop.core.credentials import CredentialStore
 from bo_desktop.core.events import EventHub, Subscription
 from bo_desktop.core.settings import ServerProfile, Settings, normalize_url
 from bo_desktop.core.tasks import TaskRunner
 from bo_desktop.core.workers import run_in_worker
 from bo_desktop.shell.logs import SCRUBBER
+
+if TYPE_CHECKING:
+    from bo_desktop.core.cache import ReferenceCache
+    from bo_desktop.core.credentials import CredentialStore
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,25 @@ def cache_path(server_url: str, base: Path | None = None) -> Path:
     base = base or Path(platformdirs.user_cache_dir(APP_NAME, ORG_NAME))
     digest = hashlib.sha256(normalize_url(server_url).encode()).hexdigest()[:16]
     return base / "servers" / digest / "reference.sqlite3"
+
+
+CACHE_MODULE = "bo_desktop.core.cache"
+
+
+async def import_cache_module() -> None:
+    """Import the reference cache (SQLAlchemy: ~0.3-0.5 s) in a worker, not on the Qt thread.
+
+    Started at launch, it runs while the user types the password, so the window stays responsive
+    and the import is done by the time it is needed.
+    """
+    await run_in_worker(importlib.import_module, CACHE_MODULE)
+
+
+async def new_reference_cache(path: Path) -> ReferenceCache:
+    await import_cache_module()  # instant once imported
+    from bo_desktop.core.cache import ReferenceCache
+
+    return ReferenceCache(path)
 
 
 async def new_api_client(url: str) -> ApiClient:

@@ -107,12 +107,6 @@ def run_async(qtbot, qasync_loop) -> Callable[..., Any]:
     return run
 
 
-# A password that appears nowhere else, so the secrets grep cannot be fooled by the word "sandbox"
-# (which legitimately appears in settings: profile names, environments).
-STAFF_PASSWORD = "Gui-Test-Pa55word!7q"
-GUI_PLAYERS = 60  # fresh sandboxes seed per test: keep them small
-
-
 @pytest.fixture
 def make_driver(qtbot, qasync_loop):
     """``make_driver(Options(...))`` starts the real Application; all are shut down at teardown."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from conftest import GUI_PLAYERS
+from gui_support import GUI_PLAYERS
 
 from bo_desktop.app import Options
 from bo_desktop.core.credentials import SERVICE, account_key

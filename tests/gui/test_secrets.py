@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from conftest import GUI_PLAYERS, STAFF_PASSWORD
+from gui_support import GUI_PLAYERS, STAFF_PASSWORD
 
 from bo_desktop.app import Options
 from bo_desktop.core.api.errors import ApiError
