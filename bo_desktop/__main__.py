@@ -40,9 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
 
     import asyncio
+    import logging
 
     import qasync
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QTimer, qVersion
     from PySide6.QtWidgets import QApplication
 
     from bo_desktop import APP_NAME, ORG_NAME, __version__
@@ -63,6 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The app decides when to quit (after a clean shutdown), not "last window closed".
     qapp.setQuitOnLastWindowClosed(False)
     log_file = setup_logging()
+    # First line of every run: which build a log (or a support ticket quoting it) came from.
+    logging.getLogger("bo_desktop").info(
+        "bo-desktop %s starting (Python %s, Qt %s, %s)",
+        __version__,
+        sys.version.split()[0],
+        qVersion(),
+        "bundle" if getattr(sys, "frozen", False) else "source",
+    )
 
     options = Options(
         sandbox=args.sandbox,
