@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The helper modules beside this file (gui_support, app_driver) import by plain name whether or
+# not tests/ is a package (with __init__.py files pytest stops putting this directory on sys.path).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import keyring
 import keyring.errors
