@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 import pytest
-from conftest import make_client, password_of, run, signed_in
+from client_support import make_client, password_of, run, signed_in
 
 from bo_desktop.contract.auth import Me
 from bo_desktop.contract.enums import Permission, Role

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import pytest
-from conftest import chaos, make_withdrawal, run, signed_in
+from client_support import chaos, make_withdrawal, run, signed_in
 
 from bo_desktop.contract.payments import ClaimRequest, RejectRequest, Withdrawal
 from bo_desktop.core.api import (

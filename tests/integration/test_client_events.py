@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import chaos, make_client, make_withdrawal, run, signed_in
+from client_support import chaos, make_client, make_withdrawal, run, signed_in
 
 from bo_desktop.contract.events import EventType, ServerEvent
 from bo_desktop.contract.payments import ClaimRequest, Withdrawal

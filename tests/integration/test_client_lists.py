@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from conftest import run, signed_in
+from client_support import run, signed_in
 
 from bo_desktop.contract.enums import Psp
 from bo_desktop.contract.payments import Transaction

@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 import pytest
-from conftest import chaos, make_withdrawal, run, set_chaos, signed_in
+from client_support import chaos, make_withdrawal, run, set_chaos, signed_in
 
 from bo_desktop.contract.payments import ApproveRequest, ClaimRequest, Withdrawal
 from bo_desktop.contract.reference import ReferenceList

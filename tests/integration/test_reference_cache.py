@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run, signed_in
+from client_support import run, signed_in
 
 from bo_desktop.contract.reference import ReferenceDataset
 from bo_desktop.core.api import ApiClient, Offline, RetryPolicy
