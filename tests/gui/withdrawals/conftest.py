@@ -9,9 +9,14 @@ races). Everything is torn down after the test.
 from __future__ import annotations
 
 import itertools
+import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+# wd_support sits beside this file; import it by plain name whether or not tests/ is a package.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import httpx
 import pytest
