@@ -12,12 +12,11 @@ from datetime import datetime
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
+    QPlainTextEdit,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -89,8 +88,9 @@ class AlertDetail(QWidget):
         layout.addLayout(self.steps_row)
         self.step_buttons: list[QPushButton] = []
 
-        actions = QGroupBox("Actions on the player")
-        row = QHBoxLayout(actions)
+        actions = QGroupBox("Actions")
+        # Two rows, so the detail stays narrow enough for the table beside it to show every column.
+        grid = QGridLayout(actions)
         self.actions: dict[str, QPushButton] = {}
         for key, text, name, permission in (
             ("assign_me", "Assign to me", "alertAssignMe", Permission.ALERTS_WRITE),
@@ -102,20 +102,17 @@ class AlertDetail(QWidget):
             button = named(QPushButton(text), name)
             button.setVisible(ctx.can(permission))
             button.clicked.connect(lambda _checked=False, k=key: self.action_requested.emit(k))
-            row.addWidget(button)
+            index = len(self.actions)
+            grid.addWidget(button, 0 if index < 2 else 1, index if index < 2 else index - 2)
             self.actions[key] = button
-        row.addStretch(1)
+        grid.setColumnStretch(3, 1)
         layout.addWidget(actions)
 
         layout.addWidget(plain_label("History"))
-        self.history = named(QTreeWidget(), "alertHistory")
-        self.history.setHeaderLabels(["When", "Who", "Change", "Rationale"])
-        self.history.setRootIsDecorated(False)
-        self.history.setWordWrap(True)
-        header = self.history.header()
-        header.setStretchLastSection(True)
-        for column in range(3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Plain text that wraps: an auditor reads each rationale in full, however long it is.
+        self.history = named(QPlainTextEdit(), "alertHistory")
+        self.history.setReadOnly(True)
+        self.history.setPlaceholderText("No transitions yet.")
         layout.addWidget(self.history, 1)
         self.show_alert(None)
 
@@ -159,11 +156,11 @@ class AlertDetail(QWidget):
         active = alert.status in ACTIVE
         self.actions["assign_me"].setEnabled(active and alert.assignee_id != self.ctx.me.staff_id)
         self.actions["rg"].setEnabled(active)
+        entries = []
         for step in alert.history:
             change = f"{STATUS_LABELS[step.from_status]} → {STATUS_LABELS[step.to_status]}"
-            item = QTreeWidgetItem([_when(step.at), step.staff_name, change, step.rationale])
-            item.setToolTip(3, step.rationale)
-            self.history.addTopLevelItem(item)
+            entries.append(f"{_when(step.at)} · {step.staff_name} · {change}\n{step.rationale}")
+        self.history.setPlainText("\n\n".join(entries))
 
     def _review_text(self, alert: Alert) -> str:
         if alert.status.value != "awaiting_second_review":

@@ -95,13 +95,17 @@ class AlertsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in (
-            (Col.SEVERITY, 80),
-            (Col.RULE, 260),
-            (Col.PLAYER, 200),
-            (Col.AMOUNT, 110),
-            (Col.AGE, 60),
-        ):
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        widths = {
+            Col.SEVERITY: 72,
+            Col.RULE: 258,
+            Col.PLAYER: 180,
+            Col.AMOUNT: 95,
+            Col.AGE: 56,
+            Col.ASSIGNEE: 130,
+        }
+        for col, width in widths.items():
             header.resizeSection(col, width)
         self.detail = AlertDetail(ctx)
         splitter = named(QSplitter(Qt.Orientation.Horizontal), "alertsSplitter")
@@ -109,6 +113,7 @@ class AlertsPanel(QWidget):
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([1000, 440])  # the table's seven columns fit; the detail keeps its room
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)

@@ -86,10 +86,11 @@ def test_work_an_alert_from_open_to_action_taken(
     qtbot.waitUntil(lambda: panel.model.row_of(alert_id) < 0, timeout=10_000)
     panel.status.setCurrentIndex(panel.status.findData("closed_action_taken"))
     select(qtbot, panel, alert_id)
-    history = panel.detail.history
-    assert history.topLevelItemCount() == 2
-    assert history.topLevelItem(1).text(3) == "Deposit limit agreed by phone"
-    assert history.topLevelItem(1).text(1) == "Connie Compliance"
+    entries = panel.detail.history.toPlainText().split("\n\n")
+    assert len(entries) == 2
+    assert entries[1].endswith(
+        "Connie Compliance · Investigating → Closed — action taken\nDeposit limit agreed by phone"
+    )
 
 
 def test_high_no_action_waits_for_a_second_officer(
