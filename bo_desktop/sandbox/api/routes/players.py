@@ -26,6 +26,7 @@ from bo_desktop.contract.enums import (
 from bo_desktop.contract.players import Acquisition, PlayerDetail, PlayerKpis, PlayerSummary
 
 from ...db import Player, Transaction, parse_id, utcnow
+from ...segments import player_filter as segment_filter
 from ..concurrency import set_etag
 from ..deps import read_session
 from ..pagination import PageParams, paginate, sort_options
@@ -68,9 +69,21 @@ def _player_id_from(text: str) -> str | None:
 
 
 def search_condition(q: str) -> sa.ColumnElement[bool]:
-    """Where ``q`` may appear: id, username, names, e-mail, phone, or a payment's PSP reference."""
+    """Where ``q`` may appear: id, username, names, e-mail, phone, or a payment's PSP reference.
+
+    Text that can only be one thing is looked up as that thing, so the common exact lookups use
+    an index instead of scanning every player and every payment (at 100k players / 1.6M payments
+    the catch-all OR took seconds): ``P-123`` is an id, text with ``@`` an e-mail, and the
+    substring scan over PSP references only runs for text with a digit in it (every provider's
+    reference format has digits; names and usernames typed as words never trigger it).
+    """
     text = q.strip()
     pattern = like_pattern(text)
+    player_id = _player_id_from(text)
+    if player_id is not None and not text.isdigit():
+        return Player.id == player_id
+    if "@" in text:
+        return sa.func.lower(Player.email).like(pattern, escape="\\")
     lowered = [
         sa.func.lower(col) for col in (Player.username, Player.email, Player.first_name, Player.last_name)
     ]
@@ -80,10 +93,9 @@ def search_condition(q: str) -> sa.ColumnElement[bool]:
     digits = "".join(ch for ch in text if ch.isdigit())
     if len(digits) >= 4:  # phone numbers are stored with + and spaces; match on the digits typed
         clauses.append(sa.func.replace(Player.phone, " ", "").like(f"%{digits}%"))
-    player_id = _player_id_from(text)
     if player_id is not None:
         clauses.append(Player.id == player_id)
-    if len(text) >= MIN_PSP_FRAGMENT:
+    if len(text) >= MIN_PSP_FRAGMENT and digits:
         clauses.append(
             sa.exists().where(
                 Transaction.player_id == Player.id,
@@ -182,7 +194,7 @@ def search_players(
     if country is not None:
         stmt = stmt.where(Player.country == country.upper())
     if segment is not None:
-        stmt = stmt.where(Player.segment == segment)
+        stmt = stmt.where(segment_filter(session, segment))  # saved segments by their rules
     if pay_n_play is not None:
         stmt = stmt.where(Player.pay_n_play == pay_n_play)
     return paginate(session, stmt, sort_option, page, player_summary)
