@@ -153,6 +153,7 @@ def test_values_types_formats_header_and_about(tmp_path: Path) -> None:
     assert facts["Server"] == "Sandbox — http://127.0.0.1:1"
     assert facts["App version"] == "bo-desktop 9.9.9"
     assert facts["Data rows"] == 40
+    assert facts["Rows by currency"] == "EUR 20, SEK 20"
     assert facts["Totals check"] == "Matches the server's totals for the same filters."
     # The checksum is reproducible from the rows as the API sent them.
     digest = hashlib.sha256()

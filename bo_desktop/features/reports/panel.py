@@ -264,10 +264,8 @@ class ReportsPanel(QWidget):
         )
 
     def _currencies(self) -> list[Currency]:
-        try:
-            return self.ctx.cache.items_as(ReferenceDataset.CURRENCIES, Currency)
-        except Exception:  # an empty cache is fine: every currency has 2 decimals by default
-            return []
+        # An empty cache is fine: the writer assumes 2 decimals for a currency it does not know.
+        return self.ctx.cache.items_as(ReferenceDataset.CURRENCIES, Currency)
 
     # -- recent exports ----------------------------------------------------------------------------
 

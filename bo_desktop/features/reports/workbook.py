@@ -167,7 +167,8 @@ def write_report(
         expected = server_totals()
         differences = compare_totals(totals, expected, rows) if expected is not None else []
         checksum = digest.hexdigest()
-        _write_about(workbook, about, rows, checksum, expected is not None, differences, bold)
+        by_currency = {c: n for c, n in accumulator.rows_by_group.items() if c}
+        _write_about(workbook, about, rows, by_currency, checksum, expected is not None, differences, bold)
         if cancelled():
             raise ExportCancelled
         workbook.save(part)
@@ -216,6 +217,7 @@ def _write_about(
     workbook: Any,
     about: AboutInfo,
     rows: int,
+    rows_by_currency: Mapping[str, int],
     checksum: str,
     checked: bool,
     differences: list[str],
@@ -244,6 +246,11 @@ def _write_about(
         ("Server", about.server),
         ("App version", f"bo-desktop {about.app_version}"),
         ("Data rows", rows),
+        *(
+            [("Rows by currency", ", ".join(f"{c} {n:,}" for c, n in sorted(rows_by_currency.items())))]
+            if len(rows_by_currency) > 1
+            else []
+        ),
         ("Totals check", check),
         ("Data SHA-256", checksum),
         ("Checksum method", CHECKSUM_METHOD),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bo_desktop.contract.reports import ReportKind
 
+from .cases import AlertOutcomes, DisputesSla
 from .engine import ReportSpec
 from .finance import GgrNgr, PaymentsByPsp, PlayerLiability
-from .operations import AlertOutcomes, DisputesSla, SegmentPlayers, WithdrawalDecisions
+from .operations import SegmentPlayers, WithdrawalDecisions
 
 REPORTS: dict[ReportKind, ReportSpec] = {
     spec.definition.kind: spec
