@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -72,9 +72,9 @@ class DecisionDialog(QDialog):
         self.comment = named(QPlainTextEdit(), "decisionComment")
         self.comment.setTabChangesFocus(True)
         self.comment.setPlaceholderText(
-            "Why (kept in the audit trail)"
+            "Why (kept in the audit trail). Ctrl+Enter sends."
             if action is Action.REJECT
-            else "Optional note for the audit trail"
+            else "Optional note for the audit trail. Ctrl+Enter sends."
         )
         self.comment.setFixedHeight(self.comment.fontMetrics().height() * 4 + 12)
         self.comment.textChanged.connect(self._validate)
@@ -92,6 +92,9 @@ class DecisionDialog(QDialog):
         if self.confirm is not None:
             self.confirm.setDefault(True)
         self.buttons.accepted.connect(self._submit)
+        # Enter in the comment is a new line; Ctrl+Enter confirms from anywhere in the dialog.
+        send = QShortcut(QKeySequence("Ctrl+Return"), self)
+        send.activated.connect(self._submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self._busy = False

@@ -43,7 +43,7 @@ def test_claim_with_c_then_approve_with_a_and_confirm(
     dialog = decision_dialog(panel, qtbot)
     assert "EUR 123.45" in dialog.summary.text() and name in dialog.summary.text()
     qtbot.keyClicks(dialog.comment, "Destination matches the deposits")
-    qtbot.mouseClick(dialog.confirm, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(dialog.comment, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     qtbot.waitUntil(lambda: panel.model.row_of(wid) is None, timeout=10_000)  # decided: left the queue
     assert not dialog.isVisible()

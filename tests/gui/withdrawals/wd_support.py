@@ -170,7 +170,10 @@ def decision_dialog(panel: WithdrawalsPanel, qtbot: Any) -> Any:
     qtbot.waitUntil(
         lambda: panel.actions_.dialog is not None and panel.actions_.dialog.isVisible(), timeout=10_000
     )
-    return panel.actions_.dialog
+    dialog = panel.actions_.dialog
+    dialog.activateWindow()  # what the window manager does for a new dialog
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    return dialog
 
 
 def set_chaos(admin: httpx.Client, **settings: Any) -> None:
