@@ -44,6 +44,9 @@ def test_pay_n_play_shows_the_bank_verified_identity(
     doc = make_document(sandbox, player_id, kind="source_of_funds")
     panel = open_panel(qtbot, desk("compliance", live=False))
     panel.pnp_only.setChecked(True)
+    qtbot.waitUntil(lambda: panel.summary.text().endswith("waiting"), timeout=10_000)
+    rows = [panel.model.item_at(r) for r in range(panel.model.rowCount())]
+    assert rows and all(item is not None and item.pay_n_play for item in rows)
     select(qtbot, panel, doc)
     assert panel.bank_box.isVisible()
     name = panel.bank_identity.text()
