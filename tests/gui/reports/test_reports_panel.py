@@ -25,7 +25,7 @@ from bo_desktop.features import reports as reports_feature
 from bo_desktop.features.reports.model import RecentExportsStore
 from bo_desktop.features.reports.panel import ReportsPanel
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "screenshots"
 FIRST, LAST = date(2026, 1, 1), date(2026, 6, 30)  # a closed period: the simulator cannot change it
 
 
@@ -167,6 +167,8 @@ def test_cancel_mid_export_leaves_no_file(
     qtbot.waitUntil(lambda: panel.job is not None and panel.job.rows_fetched > 0, timeout=20_000)
     assert panel.cancel_button.isEnabled() and not panel.export_button.isEnabled()
     assert panel.progress.isVisible() and panel.progress.maximum() > panel.progress.value() > 0
+    SCREENSHOTS.mkdir(exist_ok=True)
+    panel.grab().save(str(SCREENSHOTS / "reports-panel-exporting.png"))
     qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.job is None, timeout=20_000)
     assert panel.status.text() == "Export cancelled. No file was written."
@@ -203,4 +205,7 @@ def test_a_role_without_reports_gets_no_dock_and_the_server_refuses(
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.status.text().startswith("Could not load the reports"), timeout=10_000)
     assert "reports.run" in panel.status.text()
+    panel.resize(520, 400)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    panel.grab().save(str(SCREENSHOTS / "reports-panel-refused.png"))
     assert not panel.export_button.isEnabled()
