@@ -91,7 +91,7 @@ class AlertDetail(QWidget):
         actions = QGroupBox("Actions")
         # Two rows, so the detail stays narrow enough for the table beside it to show every column.
         grid = QGridLayout(actions)
-        self.actions: dict[str, QPushButton] = {}
+        self.action_buttons: dict[str, QPushButton] = {}
         for key, text, name, permission in (
             ("assign_me", "Assign to me", "alertAssignMe", Permission.ALERTS_WRITE),
             ("open_player", "Open player", "alertOpenPlayer", Permission.PLAYERS_READ),
@@ -102,9 +102,9 @@ class AlertDetail(QWidget):
             button = named(QPushButton(text), name)
             button.setVisible(ctx.can(permission))
             button.clicked.connect(lambda _checked=False, k=key: self.action_requested.emit(k))
-            index = len(self.actions)
+            index = len(self.action_buttons)
             grid.addWidget(button, 0 if index < 2 else 1, index if index < 2 else index - 2)
-            self.actions[key] = button
+            self.action_buttons[key] = button
         grid.setColumnStretch(3, 1)
         layout.addWidget(actions)
 
@@ -127,7 +127,7 @@ class AlertDetail(QWidget):
                 widget.deleteLater()
         self.step_buttons = []
         self.history.clear()
-        for button in self.actions.values():
+        for button in self.action_buttons.values():
             button.setEnabled(alert is not None)
         if alert is None:
             self.title.setText("Select an alert to see its details.")
@@ -154,12 +154,12 @@ class AlertDetail(QWidget):
             self._add_step(step)
         self.steps_row.addStretch(1)
         active = alert.status in ACTIVE
-        self.actions["assign_me"].setEnabled(active and alert.assignee_id != self.ctx.me.staff_id)
-        self.actions["rg"].setEnabled(active)
+        self.action_buttons["assign_me"].setEnabled(active and alert.assignee_id != self.ctx.me.staff_id)
+        self.action_buttons["rg"].setEnabled(active)
         entries = []
-        for step in alert.history:
-            change = f"{STATUS_LABELS[step.from_status]} → {STATUS_LABELS[step.to_status]}"
-            entries.append(f"{_when(step.at)} · {step.staff_name} · {change}\n{step.rationale}")
+        for record in alert.history:
+            change = f"{STATUS_LABELS[record.from_status]} → {STATUS_LABELS[record.to_status]}"
+            entries.append(f"{_when(record.at)} · {record.staff_name} · {change}\n{record.rationale}")
         self.history.setPlainText("\n\n".join(entries))
 
     def _review_text(self, alert: Alert) -> str:

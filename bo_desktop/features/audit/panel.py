@@ -82,9 +82,9 @@ class AuditPanel(QWidget):
             check.toggled.connect(edit.setEnabled)
         self.apply = named(QPushButton("Apply"), "auditApply")
         filters = QHBoxLayout()
-        for widget in (self.actor, self.entity_type, self.entity_id, self.action):
-            filters.addWidget(widget)
-        for widget in (self.use_since, self.since, self.use_until, self.until, self.apply):
+        filter_widgets: list[QWidget] = [self.actor, self.entity_type, self.entity_id, self.action]
+        filter_widgets += [self.use_since, self.since, self.use_until, self.until, self.apply]
+        for widget in filter_widgets:
             filters.addWidget(widget)
         filters.addStretch(1)
 
@@ -96,11 +96,11 @@ class AuditPanel(QWidget):
         self.summary = mute(named(plain_label(), "auditSummary"))
         self.load_more = named(QPushButton("Load more"), "auditLoadMore")
         tools = QHBoxLayout()
-        for widget in (self.verify, self.verification):
-            tools.addWidget(widget)
+        tools.addWidget(self.verify)
+        tools.addWidget(self.verification)
         tools.addStretch(1)
-        for widget in (self.summary, self.load_more, self.export, self.cancel_export):
-            tools.addWidget(widget)
+        for tool in (self.summary, self.load_more, self.export, self.cancel_export):
+            tools.addWidget(tool)
 
         self.model = AuditModel(self)
         self.table = named(QTableView(), "auditTable")
@@ -150,8 +150,8 @@ class AuditPanel(QWidget):
         layout.addWidget(splitter, 1)
 
         self.apply.clicked.connect(self.reload)
-        for edit in (self.entity_id, self.action):
-            edit.returnPressed.connect(self.reload)
+        for line_edit in (self.entity_id, self.action):
+            line_edit.returnPressed.connect(self.reload)
         for combo in (self.actor, self.entity_type):
             combo.currentIndexChanged.connect(self.reload)
         self.load_more.clicked.connect(self._load_more)

@@ -27,8 +27,6 @@ from dispute_helpers import Contexts  # noqa: E402
 from bo_desktop.core.context import AppContext  # noqa: E402
 from bo_desktop.core.settings import Settings  # noqa: E402
 
-SCREENSHOTS = _TESTS.parent / "screenshots"
-
 
 @pytest.fixture
 def desk(
@@ -60,10 +58,3 @@ def http(sandbox: Any) -> Iterator[Callable[[str], httpx.Client]]:
     yield make
     for client in clients:
         client.close()
-
-
-def screenshot(widget: Any, name: str) -> Path:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    assert widget.grab().save(str(path))
-    return path

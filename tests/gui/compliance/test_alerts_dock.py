@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 from compliance_helpers import active_player, make_alert
-from conftest import screenshot
+from desk_support import screenshot
 from dispute_helpers import visible_dialog
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton

@@ -11,7 +11,7 @@ import httpx
 import openpyxl
 import sqlalchemy as sa
 from compliance_helpers import make_alert
-from conftest import screenshot
+from desk_support import screenshot
 from PySide6.QtCore import QDateTime, Qt
 
 from bo_desktop.contract.enums import Permission

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 from compliance_helpers import active_player, make_document, set_player
-from conftest import screenshot
+from desk_support import screenshot
 from PySide6.QtCore import Qt
 
 from bo_desktop.contract.common import etag_for
