@@ -36,6 +36,9 @@ class ShellRequests(QObject):
     create_dispute = Signal(str, str, str)
     #: Show dispute ticket ``dispute_id`` (e.g. "D-000123") in the disputes panel.
     open_dispute = Signal(str)
+    #: Show the members of segment ``(segment_id, name)`` (e.g. "SEG-004") in the players panel:
+    #: the shell raises it and the panel filters by that segment (the server applies the rules).
+    open_segment = Signal(str, str)
 
 
 class NotificationLevel(StrEnum):

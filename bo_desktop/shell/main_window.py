@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         ctx.notifier.notified.connect(self.status.show_notification)
         ctx.session.me_changed.connect(self.status.set_user)
         ctx.requests.open_player.connect(lambda _player_id: self.show_dock("players"))
+        ctx.requests.open_segment.connect(lambda _segment_id, _name: self.show_dock("players"))
 
         self._build_menus()
         for spec in allowed:

@@ -134,12 +134,30 @@ class PlayerSearchPanel(QWidget):
         focus = QShortcut(QKeySequence("Ctrl+F"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         focus.activated.connect(self.focus_search)
         self.setFocusProxy(self.search_box)
+        ctx.requests.open_segment.connect(self.show_segment)
 
     # -- searching -------------------------------------------------------------------------------
 
     def current_query(self) -> PlayerQuery:
         values = {name: combo.currentData() for name, combo in self.filters.items()}
         return PlayerQuery(text=self.search_box.text(), **values)
+
+    def show_segment(self, segment_id: str, name: str) -> None:
+        """List a segment's members (``ctx.requests.open_segment``): that filter alone, no text.
+
+        A segment saved after the reference cache was loaded is not in the combo yet; it is added.
+        """
+        combo = self.filters["segment"]
+        if combo.findData(segment_id) < 0:
+            combo.addItem(name, segment_id)
+        for widget in (self.search_box, *self.filters.values()):
+            widget.blockSignals(True)
+        self.search_box.clear()
+        for key, other in self.filters.items():
+            other.setCurrentIndex(combo.findData(segment_id) if key == "segment" else 0)
+        for widget in (self.search_box, *self.filters.values()):
+            widget.blockSignals(False)
+        self.search_now()
 
     def _schedule(self) -> None:
         self._debounce.start()
