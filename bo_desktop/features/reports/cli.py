@@ -95,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     default_user = f"default ${USER_ENV}, or {EMBEDDED_USER} on the embedded sandbox"
     parser.add_argument("--user", metavar="U", help=f"staff username ({default_user})")
     for name in SHORTCUT_FILTERS:
-        parser.add_argument(f"--{name.replace('_', '-')}", dest=f"filter_{name}", metavar="VALUE")
+        parser.add_argument(
+            f"--{name.replace('_', '-')}", dest=f"filter_{name}", metavar="VALUE", help=f"{name} filter"
+        )
     parser.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
                         help="any other filter of the report (repeatable)")  # fmt: skip
     parser.add_argument("--players", type=int, default=300, help="players in the embedded sandbox")
