@@ -108,7 +108,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         wake.stop()
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        app_ref.clear()
+        _release_qt_objects(qapp)
         shutdown_logging()
+
+
+def _release_qt_objects(qapp: object) -> None:
+    """Free the app's Qt objects while QApplication still exists.
+
+    Our windows are parentless, hence owned by Python: dropping the last reference (the
+    Application) deletes them. Left to interpreter shutdown, Python may destroy them while it
+    tears down the QApplication, which segfaults on exit (seen with xcb under Xvfb).
+    """
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    gc.collect()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def _report_command(argv: list[str]) -> int:

@@ -147,13 +147,14 @@ class Application(QObject):
         window, self.window = self.window, None
         if window is not None and shiboken6.isValid(window):
             window.closing.disconnect(self.request_quit)
-            window.close()  # saves the layout
-            window.deleteLater()
+            window.close()  # saves the layout; Python owns it, dropping the reference frees it
+        # Panels' requests first: cancelled work must not run on into a closed client and
+        # report "connection closed" errors during exit.
+        await self.tasks.shutdown()
         if self.services is not None:
             # Without "remember me" the refresh token dies with the app: revoke it on the server.
             await self.services.close(logout=not self.services.remember)
             self.services = None
-        await self.tasks.shutdown()
         # Closed sockets finish closing in loop callbacks (transport.connection_lost via
         # call_soon); give the loop turns to run them before it stops, or every pooled connection
         # ends as an "unclosed transport" ResourceWarning at exit.
@@ -161,9 +162,6 @@ class Application(QObject):
             await asyncio.sleep(0)
         if self.sandbox is not None:
             sandbox, self.sandbox = self.sandbox, None
-            # Our connections were just closed; let the in-process server's own loop see the
-            # EOFs and close its ends before it stops, or they are reported as unclosed sockets.
-            await asyncio.sleep(0.2)
             await run_in_worker(sandbox.stop)
         shutdown_workers()
         self.settings.sync()
@@ -202,8 +200,9 @@ class Application(QObject):
             self.sandbox = server
             await self._wait_for_health(server.url)
         finally:
+            # Python owns this parentless dialog: closing and dropping it deletes it. A deleteLater()
+            # on top makes Qt delete it a second way, which crashes at exit on xcb.
             progress.close()
-            progress.deleteLater()
         log.info("sandbox platform running at %s", server.url)
         return ServerProfile(name="Built-in sandbox", url=server.url, environment=Environment.SANDBOX)
 
@@ -300,10 +299,10 @@ class Application(QObject):
             quit_wait.cancel()
             self.login_dialog = None
         if not finished.done() or finished.result() != QDialog.DialogCode.Accepted:
-            dialog.deleteLater()
+            dialog.close()  # Python-owned: freed with the last reference, no deleteLater()
             return None
         services: SessionServices = dialog.result_value
-        dialog.deleteLater()
+        dialog.close()
         return services
 
     async def _authenticate(self, attempt: LoginAttempt) -> SessionServices:
