@@ -219,3 +219,27 @@ def test_alerts_model_contract(
     first = model.alert_at(0)
     assert first is not None and first.severity.value in ("critical", "high")
     qtmodeltester.check(model)
+
+
+def test_a_decision_lost_after_commit_is_applied_once(
+    sandbox: Any, qtbot: Any, desk: Callable[..., AppContext], http: Callable[[str], httpx.Client]
+) -> None:
+    alert_id = make_alert(sandbox, kind="fraud", severity="medium")
+    admin = http("admin")
+    panel = open_panel(qtbot, desk("compliance", live=False))
+    select(qtbot, panel, alert_id)
+    click(qtbot, panel, "alertInvestigate")
+    dialog = visible_dialog(qtbot, panel, TransitionDialog)
+    qtbot.keyClicks(dialog.rationale, "Device fingerprint shared with two accounts")
+    chaos = {"error_rate_after_commit": 1.0, "paths": [f"/alerts/{alert_id}/transition"]}
+    assert admin.put("/admin/chaos", json=chaos).status_code == 200
+    try:
+        submit(qtbot, dialog)  # committed on the server, but every answer is lost
+        qtbot.waitUntil(lambda: bool(dialog.error.text()), timeout=20_000)
+        assert dialog.rationale.toPlainText() == "Device fingerprint shared with two accounts"
+    finally:
+        assert admin.put("/admin/chaos", json={}).status_code == 200
+    submit(qtbot, dialog)  # the same intent again: the server replays its stored answer
+    qtbot.waitUntil(lambda: closed(dialog), timeout=10_000)
+    final = http("compliance").get(f"/alerts/{alert_id}").json()
+    assert final["status"] == "investigating" and len(final["history"]) == 1
