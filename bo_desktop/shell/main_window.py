@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QByteArray, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMenuBar, QVBoxLayout, QWidget
 
 from bo_desktop.core.api.observers import ConnectionState
@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self._report_error = report_error
         self.docks: dict[str, QDockWidget] = {}
         self._dock_defaults: dict[str, bool] = {}
+        self._first_dock_in_area: dict[Qt.DockWidgetArea, QDockWidget] = {}
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
             | QMainWindow.DockOption.AllowNestedDocks
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
         self._update_title()
 
         # What "Reset layout" returns to: the registry's arrangement, before any saved state.
-        self.resize(1280, 800)
+        self.resize(self._default_size())
         self._default_state: QByteArray = self.saveState()
         if reset_layout:
             ctx.settings.clear_window_layout(ctx.server.url, ctx.me.username)
@@ -109,6 +110,12 @@ class MainWindow(QMainWindow):
         dock.setObjectName(spec.object_name)
         dock.setWidget(widget)
         self.addDockWidget(spec.area, dock)
+        # Default arrangement: panels sharing an area become tabs of the first one. Stacked side
+        # by side, their minimum sizes add up to a window wider than most screens.
+        first_in_area = self._first_dock_in_area.setdefault(spec.area, dock)
+        if first_in_area is not dock:
+            self.tabifyDockWidget(first_in_area, dock)
+            first_in_area.raise_()
         dock.setVisible(spec.visible_by_default)
         action = dock.toggleViewAction()
         action.setObjectName(f"action.toggle.{spec.id}")
@@ -126,6 +133,14 @@ class MainWindow(QMainWindow):
             dock.widget().setFocus()
 
     # -- layout ----------------------------------------------------------------------------------
+
+    def _default_size(self) -> QSize:
+        """1280×800, or less on a smaller screen (never larger than the available area)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        size = QSize(1280, 800)
+        if screen is not None:
+            size = size.boundedTo(screen.availableGeometry().size() * 0.95)
+        return size
 
     def restore_layout(self) -> bool:
         geometry, state = self.ctx.settings.window_layout(self.ctx.server.url, self.ctx.me.username)
