@@ -149,6 +149,11 @@ class AlertsModel(QAbstractTableModel):
 
     # -- content ---------------------------------------------------------------------------------
 
+    def refresh_ages(self) -> None:
+        """Ages are relative to now: repaint that one column (no reload, no re-sort)."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, Col.AGE), self.index(len(self._rows) - 1, Col.AGE))
+
     def set_alerts(self, alerts: list[Alert]) -> None:
         self.beginResetModel()
         self._rows = list(alerts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -128,6 +128,10 @@ class AlertsPanel(QWidget):
         self.detail.action_requested.connect(self._start_action)
         ctx.events.subscribe("alert.", self._on_event, owner=self)
         ctx.events.reset.connect(self.reload)
+        self.age_timer = QTimer(self)
+        self.age_timer.setInterval(60_000)
+        self.age_timer.timeout.connect(self.model.refresh_ages)
+        self.age_timer.start()
         self.reload()
 
     # -- loading ---------------------------------------------------------------------------------

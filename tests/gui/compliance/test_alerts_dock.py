@@ -15,9 +15,11 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from shiboken6 import isValid
 
 from bo_desktop.contract.common import etag_for
+from bo_desktop.contract.enums import KycDocumentKind
 from bo_desktop.core.context import AppContext
 from bo_desktop.features.alerts.dialogs import (
     AlertActionDialog,
+    DocumentRequestDialog,
     RestrictDialog,
     RgInteractionDialog,
     TransitionDialog,
@@ -190,6 +192,22 @@ def test_actions_from_an_alert(
         "/audit", params={"entity_id": player_id, "action": "player.withdrawals_block"}
     )
     assert trail.json()["data"][0]["after"]["withdrawals_blocked"] is True
+
+    for attempt in ("first", "duplicate"):
+        click(qtbot, panel, "alertRequestDocs")
+        request = visible_dialog(qtbot, panel, DocumentRequestDialog)
+        request.kind.setCurrentIndex(request.kind.findData(KycDocumentKind.SOURCE_OF_WEALTH))
+        qtbot.keyClicks(request.comment, "Please send payslips or a sale contract")
+        submit(qtbot, request)
+        if attempt == "first":
+            qtbot.waitUntil(lambda r=request: closed(r), timeout=10_000)
+        else:  # one open request per kind: said in the dialog, the text stays
+            qtbot.waitUntil(lambda r=request: "already requested" in r.error.text(), timeout=10_000)
+            assert request.comment.toPlainText() == "Please send payslips or a sale contract"
+            request.reject()
+    documents = http("compliance").get(f"/players/{player_id}/kyc").json()
+    asked = [d for d in documents if d["kind"] == "source_of_wealth" and d["status"] == "requested"]
+    assert len(asked) == 1 and asked[0]["comment"] == "Please send payslips or a sale contract"
 
 
 def test_support_never_sees_aml_alerts(sandbox: Any, qtbot: Any, desk: Callable[..., AppContext]) -> None:
