@@ -163,6 +163,13 @@ class RestrictDialog(AlertActionDialog):
         self.reason = named(QComboBox(), "reasonCode")
         for code in ctx.cache.reason_codes("player_status"):
             self.reason.addItem(code.label, code.code)
+        suggested = {
+            "aml": "aml_investigation",
+            "fraud": "fraud_suspected",
+            "rg": "rg_concern",
+            "kyc": "kyc_failed",
+        }
+        self.reason.setCurrentIndex(max(0, self.reason.findData(suggested.get(alert.kind.value))))
         self.restriction.currentIndexChanged.connect(self._sync)
         self.rationale = self.text_area("rationale", "Why the player is restricted")
         self.form.addRow("Restriction", self.restriction)

@@ -185,3 +185,4 @@ class AlertsModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), 0, 0)
             self._rows.insert(0, alert)
             self.endInsertRows()
+            self.sort(*self._sort)  # a new alert lands where the user's sort puts it

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -74,11 +75,15 @@ class AlertsPanel(QWidget):
         self.severity.addItem("Any severity", "")
         for severity in reversed(Severity):
             self.severity.addItem(severity.value.capitalize(), severity.value)
+        self.player = named(QLineEdit(), "alertPlayerFilter")
+        self.player.setPlaceholderText("Player id")
+        self.player.setClearButtonEnabled(True)
+        self.player.setMaximumWidth(130)
         self.mine = named(QCheckBox("Assigned to me"), "alertMineFilter")
         self.refresh = named(QPushButton("Refresh"), "alertRefresh")
         self.summary = mute(named(plain_label(), "alertSummary"))
         bar = QHBoxLayout()
-        for widget in (self.kind, self.status, self.severity, self.mine, self.refresh):
+        for widget in (self.kind, self.status, self.severity, self.player, self.mine, self.refresh):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.summary)
@@ -122,6 +127,7 @@ class AlertsPanel(QWidget):
         for combo in (self.kind, self.status, self.severity):
             combo.currentIndexChanged.connect(self.reload)
         self.mine.toggled.connect(self.reload)
+        self.player.returnPressed.connect(self.reload)
         self.refresh.clicked.connect(self.reload)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.detail.step_requested.connect(self._start_step)
@@ -142,6 +148,7 @@ class AlertsPanel(QWidget):
             self.status.currentData(),
             self.severity.currentData(),
             self.mine.isChecked(),
+            self.player.text().strip().upper(),
         )
 
     def reload(self) -> None:
@@ -184,6 +191,9 @@ class AlertsPanel(QWidget):
         if status and status != "active" and alert.status.value != status:
             return False
         if severity and alert.severity.value != severity:
+            return False
+        player = self.player.text().strip().upper()
+        if player and alert.player_id != player:
             return False
         return not (self.mine.isChecked() and alert.assignee_id != self.ctx.me.staff_id)
 

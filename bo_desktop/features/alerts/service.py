@@ -79,8 +79,10 @@ def alert_proposer(alert: Alert) -> str | None:
     return None
 
 
-def filter_params(kind: str, status: str, severity: str, mine: bool) -> dict[str, Any]:
+def filter_params(kind: str, status: str, severity: str, mine: bool, player_id: str = "") -> dict[str, Any]:
     params: dict[str, Any] = {"sort": "-created_at"}
+    if player_id:
+        params["player_id"] = player_id
     if kind:
         params["kind"] = kind
     if status:

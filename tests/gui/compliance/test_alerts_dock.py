@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from shiboken6 import isValid
 
 from bo_desktop.contract.common import etag_for
+from bo_desktop.contract.compliance import AlertRestriction
 from bo_desktop.contract.enums import KycDocumentKind
 from bo_desktop.core.context import AppContext
 from bo_desktop.features.alerts.dialogs import (
@@ -261,3 +262,24 @@ def test_a_decision_lost_after_commit_is_applied_once(
     qtbot.waitUntil(lambda: closed(dialog), timeout=10_000)
     final = http("compliance").get(f"/alerts/{alert_id}").json()
     assert final["status"] == "investigating" and len(final["history"]) == 1
+
+
+def test_player_filter_and_suggested_suspension_reason(
+    sandbox: Any, qtbot: Any, desk: Callable[..., AppContext]
+) -> None:
+    player_id = active_player(sandbox, offset=41)
+    mine = make_alert(sandbox, kind="fraud", severity="high", player_id=player_id)
+    panel = open_panel(qtbot, desk("compliance", live=False))
+    qtbot.keyClicks(panel.player, player_id.lower())
+    qtbot.keyClick(panel.player, Qt.Key.Key_Return)
+    qtbot.waitUntil(
+        lambda: panel.model.rowCount() >= 1 and panel.summary.text().endswith(("alert", "alerts"))
+    )
+    players = {panel.model.alert_at(r).player_id for r in range(panel.model.rowCount())}  # type: ignore[union-attr]
+    assert players == {player_id}
+    select(qtbot, panel, mine)
+    click(qtbot, panel, "alertRestrict")
+    dialog = visible_dialog(qtbot, panel, RestrictDialog)
+    dialog.restriction.setCurrentIndex(dialog.restriction.findData(AlertRestriction.SUSPEND))
+    assert dialog.reason.isEnabled() and dialog.reason.currentData() == "fraud_suspected"
+    dialog.reject()
