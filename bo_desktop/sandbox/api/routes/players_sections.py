@@ -205,7 +205,7 @@ def player_disputes(
 @router.get("/audit", response_model=Page[AuditRecord])
 def player_audit(
     player_id: str,
-    _principal: Reader,
+    principal: Reader,
     session: ReadSession,
     page: Paging,
     action: Annotated[str | None, Query(max_length=64)] = None,
@@ -216,6 +216,11 @@ def player_audit(
         ("dispute", sa.select(DisputeRow.id).where(DisputeRow.player_id == player_id)),
         ("alert", sa.select(AlertRow.id).where(AlertRow.player_id == player_id)),
     )
+    if not principal.can(Permission.ALERTS_AML):  # as on /alerts: no trace of AML alerts
+        visible = sa.select(AlertRow.id).where(
+            AlertRow.player_id == player_id, AlertRow.kind != AlertKind.AML.value
+        )
+        owned = (*owned[:2], ("alert", visible))
     about_player = sa.and_(AuditLog.entity_type == "player", AuditLog.entity_id == player_id)
     about_owned = [sa.and_(AuditLog.entity_type == kind, AuditLog.entity_id.in_(ids)) for kind, ids in owned]
     stmt = sa.select(AuditLog).where(sa.or_(about_player, *about_owned))
