@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from api_helpers import assert_problem, audit_count, new_key
-from compliance_helpers import make_alert
+from compliance_helpers import active_player, make_alert
 from test_events import open_stream  # the raw SSE reader, not the client library
 
 
@@ -210,3 +210,21 @@ def test_event_stream_hides_aml_alerts_from_support(
         assert transition(compliance, aml, "closed_action_taken").status_code == 200
         event = stream.until(lambda e: e["event"] == "alert.updated" and e["data"]["id"] == aml)
     assert event["data"]["status"] == "closed_action_taken"
+
+
+def test_player_audit_leaves_out_aml_alert_records_for_support(
+    sandbox: Any, support: httpx.Client, compliance: httpx.Client
+) -> None:
+    player_id = active_player(sandbox, offset=51)
+    aml = make_alert(sandbox, kind="aml", player_id=player_id)
+    rg = make_alert(sandbox, kind="rg", player_id=player_id)
+    transition(compliance, aml, "investigating", "statements requested")
+    transition(compliance, rg, "investigating", "looking at sessions")
+
+    def alert_ids(client: httpx.Client) -> set[str]:
+        trail = client.get(f"/players/{player_id}/audit", params={"action": "alert.transition", "limit": 500})
+        assert trail.status_code == 200, trail.text
+        return {r["entity_id"] for r in trail.json()["data"]}
+
+    assert {aml, rg} <= alert_ids(compliance)
+    assert rg in alert_ids(support) and aml not in alert_ids(support)
