@@ -108,6 +108,34 @@ def mutate_player(
     return run_mutation(state, principal, request, payload, key, work, key_required=True)
 
 
+def validate_status_change(body: PlayerStatusChange) -> None:
+    """422 unless the target is a staff target and the reason code is a ``player_status`` one."""
+    allowed_reasons = reference_data.reason_codes_for("player_status")
+    errors = []
+    if body.status not in STAFF_TARGETS:
+        errors.append(("status", f"must be one of: {', '.join(sorted(STAFF_TARGETS))}"))
+    if body.reason_code not in allowed_reasons:
+        errors.append(("reason_code", f"unknown reason code; one of: {', '.join(sorted(allowed_reasons))}"))
+    if errors:
+        raise validation_problem(errors)
+
+
+def apply_status_change(row: Player, body: PlayerStatusChange) -> str:
+    """Move the (locked) player to ``body.status`` if staff may (409 otherwise); the audit reason.
+
+    Shared with actions that restrict a player from elsewhere (an alert) inside their own mutation.
+    """
+    if body.status == row.status:
+        raise conflict("invalid_transition", f"{row.id} is already {row.status}.")
+    if body.status not in ALLOWED_TRANSITIONS.get(row.status, set()):
+        raise conflict(
+            "invalid_transition",
+            f"{row.id} is {row.status.replace('_', ' ')}; staff cannot make it {body.status}.",
+        )
+    row.status = body.status
+    return f"{body.reason_code}: {body.comment}" if body.comment else body.reason_code
+
+
 @router.post("/status", response_model=PlayerDetail)
 def change_status(
     player_id: str,
@@ -118,26 +146,10 @@ def change_status(
     if_match: IfMatch = None,
     key: IdempotencyKeyHeader = None,
 ) -> Response:
-    allowed_reasons = reference_data.reason_codes_for("player_status")
-    errors = []
-    if body.status not in STAFF_TARGETS:
-        errors.append(("status", f"must be one of: {', '.join(sorted(STAFF_TARGETS))}"))
-    if body.reason_code not in allowed_reasons:
-        errors.append(("reason_code", f"unknown reason code; one of: {', '.join(sorted(allowed_reasons))}"))
-    if errors:
-        raise validation_problem(errors)
+    validate_status_change(body)
 
     def change(_session: Session, row: Player) -> tuple[str | None, BaseModel | None]:
-        if body.status == row.status:
-            raise conflict("invalid_transition", f"{row.id} is already {row.status}.")
-        if body.status not in ALLOWED_TRANSITIONS.get(row.status, set()):
-            raise conflict(
-                "invalid_transition",
-                f"{row.id} is {row.status.replace('_', ' ')}; staff cannot make it {body.status}.",
-            )
-        row.status = body.status
-        reason = f"{body.reason_code}: {body.comment}" if body.comment else body.reason_code
-        return reason, None
+        return apply_status_change(row, body), None
 
     return mutate_player(
         state, principal, request, player_id, if_match, "player.status", change, payload=body, key=key
