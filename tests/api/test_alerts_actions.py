@@ -35,7 +35,18 @@ def test_block_withdrawals_from_an_alert(sandbox: Any, compliance: httpx.Client)
     ).json()
     record = trail["data"][0]
     assert record["before"]["withdrawals_blocked"] is False and record["after"]["withdrawals_blocked"] is True
-    assert alert_id in record["reason"]
+    # The player's trail (support reads it) names neither the AML alert nor the suspicion...
+    assert alert_id not in record["reason"] and "structuring" not in record["reason"]
+    # ...the alert's own trail keeps the rationale.
+    on_alert = compliance.get("/audit", params={"entity_id": alert_id, "action": "alert.restrict"}).json()[
+        "data"
+    ]
+    assert on_alert[0]["reason"] == "structuring under review"
+    assert on_alert[0]["after"] == {
+        "player_id": player_id,
+        "restriction": "block_withdrawals",
+        "reason_code": None,
+    }
     again = compliance.post(url, json=body, headers=player_etag(compliance, player_id))
     assert_problem(again, 409, "invalid_transition")
 

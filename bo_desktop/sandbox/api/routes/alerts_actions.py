@@ -1,10 +1,11 @@
 """Actions taken from an alert on its player, and responsible-gambling interactions.
 
-``POST /alerts/{id}/restrict`` suspends the player or blocks their withdrawals. Suspension is the
-players' own status change (``players_actions.change_status``: same transitions, reason codes,
-audit and event), called with a comment naming the alert; blocking withdrawals goes through the
-same ``mutate_player`` frame. Either way If-Match carries the *player's* version, since that is
-what the officer is changing, and the alert must be visible to the caller (AML stays hidden).
+``POST /alerts/{id}/restrict`` suspends the player or blocks their withdrawals, in one transaction
+through the players' ``mutate_player`` frame (If-Match on the *player's* version, since that is
+what the officer changes; ``player.updated``), using the players' own status rules
+(``validate_status_change``/``apply_status_change``). Two audit records: the player's
+(``player.status`` / ``player.withdrawals_block``) and ``alert.restrict`` on the alert with the
+rationale. The alert must be visible to the caller (AML stays hidden).
 
 ``GET/POST /players/{id}/rg-interactions`` records a responsible-gambling conversation with the
 player (channel, summary, outcome, optionally the alert that prompted it): append-only like
@@ -28,9 +29,10 @@ from bo_desktop.contract.compliance import (
     RgInteractionChannel,
     RgInteractionCreate,
 )
-from bo_desktop.contract.enums import Permission
+from bo_desktop.contract.enums import AlertKind, Permission
 from bo_desktop.contract.players import PlayerDetail, PlayerStatusChange
 
+from ... import audit
 from ...db import Player, Staff, next_id, utcnow
 from ...db import RgInteraction as RgRow
 from ..concurrency import IfMatch
@@ -41,7 +43,7 @@ from ..permissions import Principal, require
 from ..problems import conflict, validation_problem
 from .alerts import visible_alert
 from .players import ensure_player
-from .players_actions import State, change_status, mutate_player
+from .players_actions import State, apply_status_change, mutate_player, validate_status_change
 
 router = APIRouter(tags=["alerts"])
 
@@ -64,31 +66,47 @@ def restrict_player(
 ) -> Response:
     if not body.rationale.strip():
         raise validation_problem([("rationale", "say why the player is restricted")])
-    player_id = _alert_player(state, principal, alert_id)
-    if body.restriction == AlertRestriction.SUSPEND:
+    suspend = body.restriction == AlertRestriction.SUSPEND
+    status_change: PlayerStatusChange | None = None
+    if suspend:
         if not body.reason_code:
             raise validation_problem([("reason_code", "suspending a player needs a reason code")])
-        status_change = PlayerStatusChange(
-            status="suspended", reason_code=body.reason_code, comment=f"alert {alert_id}: {body.rationale}"
+        status_change = PlayerStatusChange(status="suspended", reason_code=body.reason_code)
+        validate_status_change(status_change)
+    player_id = _alert_player(state, principal, alert_id)
+
+    def restrict(session: Session, row: Player) -> tuple[str | None, BaseModel | None]:
+        alert = visible_alert(session, principal, alert_id)
+        if status_change is not None:
+            player_reason = apply_status_change(row, status_change)
+        else:
+            if row.withdrawals_blocked:
+                raise conflict("invalid_transition", f"{row.id}'s withdrawals are already blocked.")
+            row.withdrawals_blocked = True
+            player_reason = "withdrawals blocked"
+        # The rationale lives on the alert. The player's own trail is read by support too, so for
+        # an AML alert it names neither the alert nor the suspicion (no tipping-off).
+        if alert.kind != AlertKind.AML.value:
+            player_reason = f"{player_reason} (alert {alert.id}: {body.rationale})"
+        audit.append(
+            session,
+            actor=principal,
+            action="alert.restrict",
+            entity_type="alert",
+            entity_id=alert.id,
+            before=None,
+            after={
+                "player_id": row.id,
+                "restriction": body.restriction.value,
+                "reason_code": body.reason_code,
+            },
+            reason=body.rationale,
         )
-        return change_status(player_id, status_change, request, principal, state, if_match, key)
+        return player_reason, None
 
-    def block(_session: Session, row: Player) -> tuple[str | None, BaseModel | None]:
-        if row.withdrawals_blocked:
-            raise conflict("invalid_transition", f"{row.id}'s withdrawals are already blocked.")
-        row.withdrawals_blocked = True
-        return f"alert {alert_id}: {body.rationale}", None
-
+    action = "player.status" if suspend else "player.withdrawals_block"
     return mutate_player(
-        state,
-        principal,
-        request,
-        player_id,
-        if_match,
-        "player.withdrawals_block",
-        block,
-        payload=body,
-        key=key,
+        state, principal, request, player_id, if_match, action, restrict, payload=body, key=key
     )
 
 
