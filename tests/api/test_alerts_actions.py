@@ -116,3 +116,19 @@ def test_rg_interaction_is_recorded_and_listed(sandbox: Any, compliance: httpx.C
     assert listed[0]["summary"] == body["summary"] and listed[0]["alert_id"] == alert_id
     assert compliance.get(f"/players/{player_id}").json()["version"] == version  # an append, not a change
     assert audit_count(compliance, "player.rg_interaction", player_id) == 1
+
+
+def test_support_reads_rg_interactions_without_the_aml_alert_behind_them(
+    sandbox: Any, compliance: httpx.Client, staff: Callable[[str], httpx.Client]
+) -> None:
+    player_id = active_player(sandbox, offset=19)
+    aml = make_alert(sandbox, kind="aml", player_id=player_id)
+    body = {"channel": "phone", "summary": "Affordability conversation", "alert_id": aml}
+    made = compliance.post(
+        f"/players/{player_id}/rg-interactions", json=body, headers=player_etag(compliance, player_id)
+    )
+    assert made.status_code == 201, made.text
+    url = f"/players/{player_id}/rg-interactions"
+    assert compliance.get(url).json()["data"][0]["alert_id"] == aml
+    seen_by_support = staff("support").get(url).json()["data"][0]
+    assert seen_by_support["summary"] == "Affordability conversation" and seen_by_support["alert_id"] is None

@@ -33,6 +33,7 @@ from bo_desktop.contract.enums import AlertKind, Permission
 from bo_desktop.contract.players import PlayerDetail, PlayerStatusChange
 
 from ... import audit
+from ...db import Alert as AlertRow
 from ...db import Player, Staff, next_id, utcnow
 from ...db import RgInteraction as RgRow
 from ..concurrency import IfMatch
@@ -134,13 +135,24 @@ def rg_models(session: Session, rows: list[RgRow]) -> list[RgInteraction]:
 @router.get("/players/{player_id}/rg-interactions", response_model=Page[RgInteraction])
 def list_rg_interactions(
     player_id: str,
-    _principal: Annotated[Principal, Depends(require(Permission.PLAYERS_READ))],
+    principal: Annotated[Principal, Depends(require(Permission.PLAYERS_READ))],
     session: Annotated[Session, Depends(read_session)],
     page: Annotated[PageParams, Depends()],
 ) -> Page[RgInteraction]:
     ensure_player(session, player_id)
     result = paginate_rows(session, sa.select(RgRow).where(RgRow.player_id == player_id), RG_SORT, page)
-    return result.to_page(rg_models(session, result.rows))
+    items = rg_models(session, result.rows)
+    if not principal.can(Permission.ALERTS_AML):
+        # The conversation is for everyone caring for the player; the AML alert behind it is not.
+        aml = set(
+            session.scalars(
+                sa.select(AlertRow.id).where(
+                    AlertRow.player_id == player_id, AlertRow.kind == AlertKind.AML.value
+                )
+            )
+        )
+        items = [i.model_copy(update={"alert_id": None}) if i.alert_id in aml else i for i in items]
+    return result.to_page(items)
 
 
 @router.post("/players/{player_id}/rg-interactions", response_model=RgInteraction, status_code=201)
