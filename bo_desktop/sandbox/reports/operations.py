@@ -22,7 +22,7 @@ from bo_desktop.contract.reports import (
 )
 
 from .. import db
-from ..reference_data import SEGMENTS
+from ..reference_data import PAYMENT_PROVIDERS, SEGMENTS
 from .engine import (
     AnySelect,
     ReportQuery,
@@ -36,6 +36,7 @@ from .engine import (
 from .finance import col, currency_filter, jurisdiction_filter, money, psp_filter
 
 W, P = db.Withdrawal, db.Player
+PSP_NAMES = {p.code.value: p.name for p in PAYMENT_PROVIDERS}
 APPROVED = ("approved", "paid", "failed")  # failed: approved, then the PSP could not pay it
 
 
@@ -148,7 +149,7 @@ class WithdrawalDecisions(ReportSpec):
                     "requested_at": r["requested_at"],
                     "player_id": r["player_id"],
                     "jurisdiction": r["jurisdiction"],
-                    "psp": r["psp"],
+                    "psp": PSP_NAMES.get(r["psp"], r["psp"]),
                     "currency": r["currency"],
                     "amount": r["amount_minor"],
                     "risk_level": r["risk_level"],
