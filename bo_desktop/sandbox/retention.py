@@ -52,12 +52,15 @@ def bucket_of(column: Any, starts: list[datetime]) -> Any:
 
 
 @dataclass
-class _Member:
-    cohort: int
-    active: set[int] = field(default_factory=set)
+class _Totals:
+    """Per cohort, accumulated in one pass over the activity rows (no per-member loops later)."""
+
+    size: int = 0
+    churned: int = 0
+    active: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    last_active: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # bucket → players
     deposits: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     ngr: dict[int, int] = field(default_factory=lambda: defaultdict(int))
-    recent: bool = False
 
 
 def cohort_report(
@@ -80,8 +83,8 @@ def cohort_report(
         .having(sa.func.min(T.created_at) >= starts[0])
         .subquery("first_deposit")
     )
-    members: dict[str, _Member] = {
-        player_id: _Member(cohort=bisect.bisect_right(starts, first_at) - 1)
+    cohort_of: dict[str, int] = {
+        player_id: bisect.bisect_right(starts, first_at) - 1
         for player_id, first_at in session.execute(sa.select(first.c.player_id, first.c.first_at))
     }
 
@@ -108,20 +111,25 @@ def cohort_report(
         .where(ok, T.created_at >= starts[0])
         .group_by(T.player_id, bucket)
     )
+    totals = [_Totals() for _ in starts]
+    for cohort in cohort_of.values():
+        totals[cohort].size += 1
+    last_bucket: dict[str, int] = {}
+    recent: set[str] = set()
     for row in session.execute(activity):
-        member = members[row.player_id]
+        sums = totals[cohort_of[row.player_id]]
         if row.bets:
-            member.active.add(row.bucket)
-        member.deposits[row.bucket] += int(row.deposits or 0)
-        member.ngr[row.bucket] += int(row.ngr or 0)
-        member.recent = member.recent or bool(row.recent)
-
-    by_cohort: dict[int, list[_Member]] = defaultdict(list)
-    for member in members.values():
-        by_cohort[member.cohort].append(member)
-    result = [
-        _cohort(start, index, len(starts), by_cohort.get(index, [])) for index, start in enumerate(starts)
-    ]
+            sums.active[row.bucket] += 1
+            last_bucket[row.player_id] = max(last_bucket.get(row.player_id, -1), row.bucket)
+        sums.deposits[row.bucket] += int(row.deposits or 0)
+        sums.ngr[row.bucket] += int(row.ngr or 0)
+        if row.recent:
+            recent.add(row.player_id)
+    for player_id, bucket in last_bucket.items():
+        totals[cohort_of[player_id]].last_active[bucket] += 1
+    for player_id, cohort in cohort_of.items():
+        totals[cohort].churned += player_id not in recent
+    result = [_cohort(start, index, len(starts), totals[index]) for index, start in enumerate(starts)]
     return CohortReport(
         period=period,
         generated_at=now,
@@ -130,29 +138,31 @@ def cohort_report(
     )
 
 
-def _cohort(start: datetime, index: int, periods: int, members: list[_Member]) -> Cohort:
-    size = len(members)
+def _cohort(start: datetime, index: int, periods: int, totals: _Totals) -> Cohort:
+    size = totals.size
     cells = []
+    # Rolling retention at bucket b = players whose last active bucket is b or later: a suffix sum.
+    still_active = sum(totals.last_active.values())
     for bucket in range(index, periods):
-        active = sum(1 for m in members if bucket in m.active)
-        rolling = sum(1 for m in members if any(b >= bucket for b in m.active))
+        active = totals.active.get(bucket, 0)
         cells.append(
             CohortCell(
                 offset=bucket - index,
                 active=active,
                 retention=active / size if size else 0.0,
-                rolling_retention=rolling / size if size else 0.0,
-                deposits_eur_minor=sum(m.deposits.get(bucket, 0) for m in members),
-                ngr_eur_minor=sum(m.ngr.get(bucket, 0) for m in members),
+                rolling_retention=still_active / size if size else 0.0,
+                deposits_eur_minor=totals.deposits.get(bucket, 0),
+                ngr_eur_minor=totals.ngr.get(bucket, 0),
             )
         )
+        still_active -= totals.last_active.get(bucket, 0)
     deposits = sum(c.deposits_eur_minor for c in cells)
     ngr = sum(c.ngr_eur_minor for c in cells)
     elapsed = periods - index
     return Cohort(
         start=start,
         size=size,
-        churned=sum(1 for m in members if not m.recent),
+        churned=totals.churned,
         deposits_eur_minor=deposits,
         ngr_eur_minor=ngr,
         arpu_eur_minor=round(ngr / size / elapsed) if size else 0,
