@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from bo_desktop.contract.enums import Permission
+from bo_desktop.contract.enums import Permission, Role
 
 if TYPE_CHECKING:
     from bo_desktop.core.context import AppContext
@@ -47,6 +47,9 @@ class DockSpec:
     permission: Permission | None = None
     shortcut: str | None = None
     visible_by_default: bool = True
+    #: The roles whose main workplace this panel is: in their default arrangement it is shown
+    #: (even when not ``visible_by_default``) and is the tab raised in its area.
+    primary_for: frozenset[Role] = frozenset()
 
     @property
     def object_name(self) -> str:
@@ -55,6 +58,10 @@ class DockSpec:
 
     def allowed(self, permissions: Iterable[Permission | str]) -> bool:
         return self.permission is None or self.permission in set(permissions)
+
+    def shown_by_default(self, roles: Iterable[Role]) -> bool:
+        """Whether the panel is open in the default arrangement of a user with ``roles``."""
+        return self.visible_by_default or bool(self.primary_for & set(roles))
 
 
 class DockRegistry:

@@ -12,9 +12,19 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMenuBar, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFrame,
+    QMainWindow,
+    QMenu,
+    QMenuBar,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
+from bo_desktop.contract.enums import Role
 from bo_desktop.core.api.observers import ConnectionState
 from bo_desktop.core.context import AppContext
 from bo_desktop.core.docks import DockRegistry, DockSpec
@@ -50,6 +60,8 @@ class MainWindow(QMainWindow):
         self._theme = theme
         self._report_error = report_error
         self.docks: dict[str, QDockWidget] = {}
+        self.panels: dict[str, QWidget] = {}
+        self._primary_for: dict[str, frozenset[Role]] = {}
         self._dock_defaults: dict[str, bool] = {}
         self._first_dock_in_area: dict[Qt.DockWidgetArea, QDockWidget] = {}
         self.setDockOptions(
@@ -87,6 +99,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         for spec in allowed:
             self._add_dock(spec)
+        self._raise_primary_docks(allowed)
         self._update_title()
 
         # What "Reset layout" returns to: the registry's arrangement, before any saved state.
@@ -94,7 +107,8 @@ class MainWindow(QMainWindow):
         self._default_state: QByteArray = self.saveState()
         if reset_layout:
             ctx.settings.clear_window_layout(ctx.server.url, ctx.me.username)
-        self.restore_layout()
+        # Default proportions are applied once the window has its real size (see showEvent).
+        self._needs_default_sizes = not self.restore_layout()
 
     # -- docks -----------------------------------------------------------------------------------
 
@@ -108,7 +122,8 @@ class MainWindow(QMainWindow):
             return
         dock = QDockWidget(spec.title, self)
         dock.setObjectName(spec.object_name)
-        dock.setWidget(widget)
+        dock.setWidget(_scroll_when_squeezed(widget, spec))
+        self.panels[spec.id] = widget
         self.addDockWidget(spec.area, dock)
         # Default arrangement: panels sharing an area become tabs of the first one. Stacked side
         # by side, their minimum sizes add up to a window wider than most screens.
@@ -116,31 +131,78 @@ class MainWindow(QMainWindow):
         if first_in_area is not dock:
             self.tabifyDockWidget(first_in_area, dock)
             first_in_area.raise_()
-        dock.setVisible(spec.visible_by_default)
+        shown = spec.shown_by_default(self.ctx.me.roles)
+        dock.setVisible(shown)
         action = dock.toggleViewAction()
+        action.toggled.connect(self._update_home_visibility)
+        dock.topLevelChanged.connect(self._update_home_visibility)
         action.setObjectName(f"action.toggle.{spec.id}")
         if spec.shortcut:
             action.setShortcut(QKeySequence(spec.shortcut))
         self.view_menu.insertAction(self._view_separator, action)
         self.docks[spec.id] = dock
-        self._dock_defaults[spec.id] = spec.visible_by_default
+        self._dock_defaults[spec.id] = shown
+        self._primary_for[spec.id] = spec.primary_for
+
+    def _raise_primary_docks(self, specs: list[DockSpec]) -> None:
+        """Raise, in each tab group, the panel that is this role's main workplace."""
+        roles = set(self.ctx.me.roles)
+        for spec in specs:
+            dock = self.docks.get(spec.id)
+            if dock is not None and roles & spec.primary_for:
+                dock.raise_()
+
+    def _size_default_docks(self) -> None:
+        """Give the work area the room: KPI strips and side panels get their preferred size only."""
+        width, height = self.width(), self.height()
+        docks, sizes = [], []
+        for dock in self.docks.values():
+            area = self.dockWidgetArea(dock)
+            if area in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea):
+                share = 0.3 if area == Qt.DockWidgetArea.LeftDockWidgetArea else 0.7
+                docks.append(dock)
+                sizes.append(int(width * share))
+        if docks:
+            self.resizeDocks(docks, sizes, Qt.Orientation.Horizontal)
+        docks, sizes = [], []
+        roles = set(self.ctx.me.roles)
+        for spec_id, dock in self.docks.items():
+            area = self.dockWidgetArea(dock)
+            if area in (Qt.DockWidgetArea.TopDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea):
+                docks.append(dock)
+                if roles & self._primary_for.get(spec_id, frozenset()):
+                    sizes.append(int(height * 0.55))  # e.g. a manager's live charts
+                else:
+                    sizes.append(min(dock.widget().sizeHint().height(), int(height * 0.3)))
+        if docks:
+            self.resizeDocks(docks, sizes, Qt.Orientation.Vertical)
+
+    def _update_home_visibility(self) -> None:
+        """The home page shows only when no panel is docked: it must not squeeze the work."""
+        docked = any(
+            dock.toggleViewAction().isChecked() and not dock.isFloating() for dock in self.docks.values()
+        )
+        self.home.setVisible(not docked)
+
+    def panel(self, dock_id: str) -> QWidget:
+        """The feature's panel inside dock ``dock_id`` (the dock wraps it in a scroll area)."""
+        return self.panels[dock_id]
 
     def show_dock(self, dock_id: str) -> None:
         dock = self.docks.get(dock_id)
         if dock is not None:
             dock.show()
             dock.raise_()
-            dock.widget().setFocus()
+            self.panels[dock_id].setFocus()
 
     # -- layout ----------------------------------------------------------------------------------
 
     def _default_size(self) -> QSize:
-        """1280×800, or less on a smaller screen (never larger than the available area)."""
+        """Most of the screen (people keep this open all day), 1280×800 when the screen is unknown."""
         screen = self.screen() or QGuiApplication.primaryScreen()
-        size = QSize(1280, 800)
-        if screen is not None:
-            size = size.boundedTo(screen.availableGeometry().size() * 0.95)
-        return size
+        if screen is None:
+            return QSize(1280, 800)
+        return screen.availableGeometry().size() * 0.92
 
     def restore_layout(self) -> bool:
         geometry, state = self.ctx.settings.window_layout(self.ctx.server.url, self.ctx.me.username)
@@ -159,6 +221,7 @@ class MainWindow(QMainWindow):
         for spec_id, dock in self.docks.items():
             dock.setFloating(False)
             dock.setVisible(self._dock_defaults.get(spec_id, True))
+        self._size_default_docks()
         self.ctx.settings.clear_window_layout(self.ctx.server.url, self.ctx.me.username)
         self.ctx.notifier.info("Layout reset to the default arrangement.")
 
@@ -177,7 +240,7 @@ class MainWindow(QMainWindow):
         self.view_menu.setObjectName("menuView")
         self.home_action = named(QAction("&Home page", self), "action.home")
         self.home_action.setShortcut(QKeySequence("Ctrl+Home"))
-        self.home_action.triggered.connect(lambda: self.home.setFocus())
+        self.home_action.triggered.connect(self._show_home)
         self.view_menu.addAction(self.home_action)
         self.view_menu.addSeparator()
         # Dock toggles are inserted above this separator as panels are added.
@@ -210,6 +273,10 @@ class MainWindow(QMainWindow):
         self.about_action = named(QAction("&About bo-desktop", self), "action.about")
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+
+    def _show_home(self) -> None:
+        self.home.show()
+        self.home.setFocus()
 
     def _set_theme(self, value: ThemeOverride) -> None:
         self.ctx.settings.theme = value
@@ -251,7 +318,28 @@ class MainWindow(QMainWindow):
             f"bo-desktop — {self.ctx.server.name} [{env}]{offline} — {self.ctx.me.display_name}"
         )
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._needs_default_sizes:
+            self._needs_default_sizes = False
+            self._size_default_docks()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         event.accept()
         self.closing.emit()
+
+
+def _scroll_when_squeezed(panel: QWidget, spec: DockSpec) -> QScrollArea:
+    """Wrap a panel so a small screen scrolls it instead of pushing the window off the screen.
+
+    A dock's minimum size is its panel's; a dozen panels with toolbars and filter rows add up to a
+    window wider and taller than a laptop screen. In a resizable scroll area the panel fills the
+    dock whenever it fits and scrolls only when the user makes the dock smaller than that.
+    """
+    scroller = QScrollArea()
+    scroller.setObjectName(f"{spec.object_name}.scroller")
+    scroller.setWidgetResizable(True)
+    scroller.setFrameShape(QFrame.Shape.NoFrame)
+    scroller.setWidget(panel)
+    return scroller

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from bo_desktop.contract.enums import Permission
+from bo_desktop.contract.enums import Permission, Role
 from bo_desktop.core.context import AppContext
 from bo_desktop.core.docks import DockRegistry, DockSpec
 
@@ -44,5 +44,8 @@ def register(registry: DockRegistry) -> None:
             factory=_charts_panel,
             area=Qt.DockWidgetArea.BottomDockWidgetArea,
             permission=Permission.METRICS_READ,
+            # Managers watch it; for payments staff it would take the queue's room (View menu).
+            visible_by_default=False,
+            primary_for=frozenset({Role.MANAGER}),
         )
     )

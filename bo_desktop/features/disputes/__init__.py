@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
-from bo_desktop.contract.enums import Permission
+from bo_desktop.contract.enums import Permission, Role
 from bo_desktop.core.context import AppContext
 from bo_desktop.core.docks import DockRegistry, DockSpec
 
@@ -30,5 +30,6 @@ def register(registry: DockRegistry) -> None:
             area=Qt.DockWidgetArea.RightDockWidgetArea,
             permission=Permission.DISPUTES_READ,
             shortcut="Ctrl+4",
+            primary_for=frozenset({Role.SUPPORT, Role.MANAGER}),
         )
     )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
-from bo_desktop.contract.enums import Permission
+from bo_desktop.contract.enums import Permission, Role
 from bo_desktop.core.docks import DockRegistry, DockSpec
 
 if TYPE_CHECKING:
@@ -34,5 +34,6 @@ def register(registry: DockRegistry) -> None:
             area=Qt.DockWidgetArea.RightDockWidgetArea,
             permission=Permission.WITHDRAWALS_READ,
             shortcut="Ctrl+2",
+            primary_for=frozenset({Role.PAYMENTS}),
         )
     )

@@ -39,7 +39,7 @@ def open_dashboard(qtbot: Any, ctx: AppContext) -> MainWindow:
 @pytest.fixture
 def dashboard(qtbot: Any, charts_ctx: Callable[[str], AppContext]) -> MainWindow:
     window = open_dashboard(qtbot, charts_ctx("manager"))
-    panel = window.docks["live-charts"].widget()
+    panel = window.panel("live-charts")
     qtbot.waitUntil(
         lambda: panel.history_loads >= 1 and panel.charts["payments"].full_draws >= 1, timeout=15_000
     )
@@ -47,7 +47,7 @@ def dashboard(qtbot: Any, charts_ctx: Callable[[str], AppContext]) -> MainWindow
 
 
 def panel_of(window: MainWindow) -> Any:
-    return window.docks["live-charts"].widget()
+    return window.panel("live-charts")
 
 
 def click_toolbar(qtbot: Any, panel: Any, object_name: str) -> None:
@@ -208,7 +208,7 @@ def test_hover_reads_out_the_value_under_the_cursor(qtbot: Any, dashboard: MainW
 
 def test_offline_is_said_and_coming_back_reloads_the_history(qtbot: Any, dashboard: MainWindow) -> None:
     panel = panel_of(dashboard)
-    kpis = dashboard.docks["live-kpis"].widget()
+    kpis = dashboard.panel("live-kpis")
     session = panel.ctx.session
     session.online = False
     assert panel.status.text().startswith("Offline")

@@ -64,7 +64,7 @@ def test_open_player_from_another_panel_raises_the_profile(
     qtbot.mouseClick(other_panel, Qt.MouseButton.LeftButton)
 
     profiles_dock = window.docks["player-profiles"]
-    panel = profiles_dock.widget()
+    panel = window.panel("player-profiles")
     assert isinstance(panel, PlayerProfilesPanel)
     assert profiles_dock.isVisible() and window.docks["players"].isVisible()
     expected = http("support").get("/players/P-000002").json()

@@ -36,7 +36,7 @@ def test_queue_with_detail_in_the_main_window(
     window.show()
     dock = window.docks["withdrawals"]
     assert dock.objectName() == "dock.withdrawals"
-    panel = dock.widget()
+    panel = window.panel("withdrawals")
     assert isinstance(panel, WithdrawalsPanel)
     qtbot.waitUntil(lambda: "live updates on" in panel.load_status.text(), timeout=20_000)
     name = unique_name("Lindqvist")
