@@ -44,6 +44,7 @@ class MemberSheet:
     segment_name: str
     segment_id: str
     members: list[PlayerSummary]
+    marketing: bool = True
     exported_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -109,7 +110,12 @@ def write_members(path: Path, sheet: MemberSheet) -> None:
         ("Segment id", sheet.segment_id),
         ("Members", len(sheet.members)),
         ("Exported (UTC)", _naive_utc(sheet.exported_at)),
-        ("Note", "Self-excluded, cooling-off and open-RG-alert players are left out by the server."),
+        (
+            "RG guard",
+            "Self-excluded, cooling-off and open-RG-alert players were left out by the server."
+            if sheet.marketing
+            else "Not a marketing segment: the RG guard does not apply to this list.",
+        ),
     ):
         about.append([WriteOnlyCell(about, value=key), cell(value)])
 

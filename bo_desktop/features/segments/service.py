@@ -84,6 +84,8 @@ class SegmentsService:
             members.extend(page)
             if progress is not None:
                 progress(len(members))
-        sheet = MemberSheet(segment_name=segment.name, segment_id=segment.id, members=members)
+        sheet = MemberSheet(
+            segment_name=segment.name, segment_id=segment.id, members=members, marketing=segment.marketing
+        )
         await run_in_worker(write_members, path, sheet)
         return len(members)

@@ -127,6 +127,7 @@ def test_save_open_in_players_and_export(
     assert abs(len(rows) - shown_members) <= 3  # the simulator may move a player meanwhile
     about = {r[0]: r[1] for r in openpyxl.load_workbook(target)["About"].iter_rows(values_only=True)}
     assert about["Segment"] == saved.name  # stored as text, not as a formula
+    assert "left out by the server" in str(about["RG guard"])  # a marketing segment says so
     # A reload (our own save's reference.updated) kept the selection and did not reset the form.
     assert panel.selected() is not None and panel.selected().id == saved.id  # type: ignore[union-attr]
     qtbot.waitUntil(
