@@ -147,7 +147,10 @@ class Application(QObject):
         window, self.window = self.window, None
         if window is not None and shiboken6.isValid(window):
             window.closing.disconnect(self.request_quit)
-            window.close()  # saves the layout; Python owns it, dropping the reference frees it
+            window.close()  # saves the layout
+        # Python owns the window: dropping the last reference deletes it and its panels now, so no
+        # panel reacts to a late event or selection while the services below are torn down.
+        del window
         # Panels' requests first: cancelled work must not run on into a closed client and
         # report "connection closed" errors during exit.
         await self.tasks.shutdown()

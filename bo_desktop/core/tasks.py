@@ -71,10 +71,12 @@ class TaskRunner:
         Cancellation is silent. If ``owner`` is given, the task is cancelled when the owner is
         destroyed or :meth:`cancel_owner` is called for it.
         """
-        if self._closed:
-            coro.close()  # never started: closing it avoids a "never awaited" warning
-            raise RuntimeError("TaskRunner is shut down")
         task: asyncio.Task[T] = asyncio.get_event_loop().create_task(coro, name=name)
+        if self._closed:
+            # Shutting down: a panel still reacting to a last event or selection gets its work
+            # cancelled before it starts, exactly like the work that was running at shutdown.
+            task.cancel()
+            return task
         self._tasks.add(task)
         token = self._token_for(owner) if owner is not None else None
         if token is not None:
