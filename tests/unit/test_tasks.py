@@ -221,4 +221,3 @@ def test_shutdown_cancels_everything_and_new_work_never_runs():
         assert task.cancelled() and ran == [] and runner.active_count == 0
 
     run(main())
-

@@ -100,8 +100,8 @@ def create_dispute(
                     created_at=now,
                 )
             )
-        for link in {(link.kind, link.target_id.strip()) for link in body.links}:
-            session.add(db.DisputeLink(dispute_id=row.id, kind=link[0], target_id=link[1], created_at=now,
+        for kind, target_id in {(link.kind, link.target_id.strip()) for link in body.links}:
+            session.add(db.DisputeLink(dispute_id=row.id, kind=kind, target_id=target_id, created_at=now,
                                        created_by=principal.staff_id))  # fmt: skip
         session.flush()
         audit.append(session, actor=principal, action="dispute.create", entity_type="dispute",
