@@ -52,6 +52,13 @@ def test_cohorts_as_the_server_computes_them(
     qtbot.waitUntil(sizes_agree, timeout=30_000)
     assert panel.model.rowCount() == 12 and panel.model.columnCount() == FIXED + 12
     assert panel.heatmap.cells_drawn == sum(len(c.cells) for c in panel.model.cohorts if c.size)
+    panel.heatmap.hide()  # a hidden heatmap defers its (slow) draw until it is shown again
+    panel.heatmap.cells_drawn = -1
+    panel.measure.setCurrentIndex(1)
+    assert panel.heatmap.cells_drawn == -1
+    panel.heatmap.show()
+    assert panel.heatmap.cells_drawn == sum(len(c.cells) for c in panel.model.cohorts if c.size)
+    panel.measure.setCurrentIndex(0)
     newest = max(panel.model.cohorts, key=lambda c: c.start)
     row = panel.model.cohorts.index(newest)
     assert panel.model.data(panel.model.index(row, FIXED + 1)) == ""  # the triangle's empty corner
