@@ -1,5 +1,8 @@
 """Rewards and loyalty (issue 11): bonus template results, granted bonuses, loyalty per tier,
-grants to a player or a segment and bonus cancellation (rewards.grant, reason required)."""
+grants to a player or a segment and bonus cancellation (rewards.grant, reason required).
+
+The dock is for those who hand out rewards (rewards.grant: managers); the panel still hides its
+grant/cancel buttons without that permission, since its reads need only players.read."""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ def register(registry: DockRegistry) -> None:
             title="Rewards",
             factory=_rewards_panel,
             area=Qt.DockWidgetArea.RightDockWidgetArea,
-            permission=Permission.PLAYERS_READ,
+            permission=Permission.REWARDS_GRANT,
             visible_by_default=False,
         )
     )

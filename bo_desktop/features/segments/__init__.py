@@ -1,7 +1,9 @@
 """Player segmentation (issue 11): rule builder with a live count, saved segments, members out.
 
-The dock needs players.read (evaluating and listing); saving needs segments.write, which the
-panel checks to hide its save buttons. openpyxl is imported only when members are exported.
+The dock is for the people who build segments (segments.write: managers); support and payments
+staff, who never segment players, do not get it. The panel still hides its save buttons for a
+user without segments.write (the server only needs players.read to evaluate and list). openpyxl
+is imported only when members are exported.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def register(registry: DockRegistry) -> None:
             title="Segments",
             factory=_segments_panel,
             area=Qt.DockWidgetArea.RightDockWidgetArea,
-            permission=Permission.PLAYERS_READ,
+            permission=Permission.SEGMENTS_WRITE,
             visible_by_default=False,
         )
     )
