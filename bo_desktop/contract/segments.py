@@ -36,6 +36,10 @@ class RgFlag(StrEnum):
 
 
 MAX_WINDOW_DAYS = 730
+# Money bounds in EUR minor units (EUR 10 billion): beyond any real player, and inside a 64-bit
+# database integer, so an absurd number is a clear 422 rather than a database overflow.
+MAX_EUR_MINOR = 10**12
+MAX_COUNT = 10**9
 
 
 class SegmentRules(ContractModel):
@@ -47,12 +51,12 @@ class SegmentRules(ContractModel):
     risk_levels: list[RiskLevel] = Field(default_factory=list)
     rg_flags: list[RgFlag] = Field(default_factory=list)
     window_days: int = Field(30, ge=1, le=MAX_WINDOW_DAYS)
-    min_deposits_eur_minor: int | None = Field(None, ge=0)
-    max_deposits_eur_minor: int | None = Field(None, ge=0)
-    min_deposit_count: int | None = Field(None, ge=0)
-    max_deposit_count: int | None = Field(None, ge=0)
-    min_ggr_eur_minor: int | None = None
-    max_ggr_eur_minor: int | None = None
+    min_deposits_eur_minor: int | None = Field(None, ge=0, le=MAX_EUR_MINOR)
+    max_deposits_eur_minor: int | None = Field(None, ge=0, le=MAX_EUR_MINOR)
+    min_deposit_count: int | None = Field(None, ge=0, le=MAX_COUNT)
+    max_deposit_count: int | None = Field(None, ge=0, le=MAX_COUNT)
+    min_ggr_eur_minor: int | None = Field(None, ge=-MAX_EUR_MINOR, le=MAX_EUR_MINOR)
+    max_ggr_eur_minor: int | None = Field(None, ge=-MAX_EUR_MINOR, le=MAX_EUR_MINOR)
     active_within_days: int | None = Field(None, ge=1, le=MAX_WINDOW_DAYS)  # last login
     inactive_for_days: int | None = Field(None, ge=1, le=MAX_WINDOW_DAYS)  # no login (or never)
     #: Preferred category (``reference/games`` ``category``): at least half of the stake in the

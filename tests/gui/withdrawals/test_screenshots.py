@@ -15,7 +15,7 @@ from wd_support import decision_dialog, get_withdrawal, make_withdrawal, open_it
 
 from bo_desktop.core.docks import DockRegistry
 from bo_desktop.features import withdrawals
-from bo_desktop.features.withdrawals.panel import WithdrawalsPanel
+from bo_desktop.features.withdrawals.panel import SIDE_BY_SIDE_MIN_WIDTH, WithdrawalsPanel
 from bo_desktop.shell.main_window import MainWindow
 from bo_desktop.shell.theme import ThemeManager
 
@@ -58,8 +58,10 @@ def test_queue_with_detail_in_the_main_window(
     qtbot.wait(300)
     SHOTS.mkdir(exist_ok=True)
     assert window.grab().save(str(SHOTS / "withdrawals-window.png"))
-    # Half of a 1600-pixel window: the detail sits under the queue.
-    assert panel.splitter.orientation() == Qt.Orientation.Vertical
+    # The detail sits beside the queue only when the dock is wide enough for both.
+    side_by_side = panel.width() >= SIDE_BY_SIDE_MIN_WIDTH
+    expected = Qt.Orientation.Horizontal if side_by_side else Qt.Orientation.Vertical
+    assert panel.splitter.orientation() == expected
     assert panel.detail.isVisible() and panel.view.isVisible()
 
     qtbot.keyClick(panel.view, Qt.Key.Key_A)
