@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from bo_desktop.contract.alerts import Alert
 from bo_desktop.contract.enums import Severity
 from bo_desktop.widgets.money import format_money
+from bo_desktop.widgets.record_table import RecordTableModel
 
 from .service import STATUS_LABELS
 
@@ -59,36 +60,18 @@ def age_text(created: datetime, now: datetime) -> str:
     return f"{seconds // 86400} d"
 
 
-class AlertsModel(QAbstractTableModel):
+class AlertsModel(RecordTableModel[Alert]):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Alert] = []
+        super().__init__([HEADERS[col] for col in Col], parent)
         self._sort: tuple[int, Qt.SortOrder] = (Col.AGE, Qt.SortOrder.AscendingOrder)
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     # -- Qt API ----------------------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Col)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Col)
-        ):
-            return HEADERS[Col(section)]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        alert = self.record(index)
+        if alert is None:
             return None
-        alert = self._rows[index.row()]
         col = Col(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(alert, col)

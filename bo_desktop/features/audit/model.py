@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from bo_desktop.contract.audit import AuditRecord
+from bo_desktop.widgets.record_table import RecordTableModel
 from bo_desktop.widgets.tooltip import plain_tooltip
 
 SortRole = Qt.ItemDataRole.UserRole + 1
@@ -26,33 +27,15 @@ class Col(IntEnum):
 HEADERS = ["Record", "Time", "Actor", "Action", "Entity", "Reason"]
 
 
-class AuditModel(QAbstractTableModel):
+class AuditModel(RecordTableModel[AuditRecord]):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AuditRecord] = []
+        super().__init__(HEADERS, parent)
         self._sort: tuple[int, Qt.SortOrder] = (Col.SEQ, Qt.SortOrder.DescendingOrder)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Col)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Col)
-        ):
-            return HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        record = self.record(index)
+        if record is None:
             return None
-        record = self._rows[index.row()]
         col = Col(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(record, col)

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from bo_desktop.contract.compliance import KycQueueItem
+from bo_desktop.widgets.record_table import RecordTableModel
 
 from .service import KIND_LABELS, bank_identity
 
@@ -36,33 +37,15 @@ def waiting_text(uploaded: datetime | None, now: datetime) -> str:
     return f"{hours} h" if hours < 48 else f"{hours // 24} d"
 
 
-class KycQueueModel(QAbstractTableModel):
+class KycQueueModel(RecordTableModel[KycQueueItem]):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[KycQueueItem] = []
+        super().__init__(HEADERS, parent)
         self._sort: tuple[int, Qt.SortOrder] = (Col.WAITING, Qt.SortOrder.DescendingOrder)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(Col)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(Col)
-        ):
-            return HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        item = self.record(index)
+        if item is None:
             return None
-        item = self._rows[index.row()]
         col = Col(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(item, col)
