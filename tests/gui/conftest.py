@@ -8,6 +8,7 @@ tasks on it and tests wait with ``qtbot.waitUntil(task.done)``, which keeps asyn
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sys
 from collections.abc import Callable, Coroutine
@@ -25,6 +26,7 @@ import pytest
 import qasync
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from bo_desktop.core.settings import Settings
 
@@ -128,3 +130,10 @@ def make_driver(qtbot, qasync_loop):
         if not driver.task.done():
             driver.app.request_quit()
             qtbot.waitUntil(driver.task.done, timeout=20_000)
+    drivers.clear()
+    # A finished Application leaves Qt objects in reference cycles. Left to a later automatic gc
+    # run, they were destroyed in the middle of the next test's constructors and crashed the
+    # process (SIGSEGV in CI, "Garbage-collecting" in ThemeManager.__init__). Collect them here,
+    # between tests, where nothing is half-built, and let Qt finish the deletions they post.
+    gc.collect()
+    QApplication.processEvents()
