@@ -301,11 +301,14 @@ class Application(QObject):
         finally:
             quit_wait.cancel()
             self.login_dialog = None
-        if not finished.done() or finished.result() != QDialog.DialogCode.Accepted:
-            dialog.close()  # Python-owned: freed with the last reference, no deleteLater()
-            return None
-        services: SessionServices = dialog.result_value
+        accepted = finished.done() and finished.result() == QDialog.DialogCode.Accepted
+        services: SessionServices | None = dialog.result_value if accepted else None
         dialog.close()
+        # Deleted here, not "with the last reference": a failed attempt's exception traceback can
+        # hold the dialog in a reference cycle, and Python's cyclic gc would then free it at some
+        # arbitrary later moment (a crash in Qt's animation timer was seen that way: the busy
+        # bar's style animation). No deleteLater(): Python owns the dialog and would free it twice.
+        shiboken6.delete(dialog)
         return services
 
     async def _authenticate(self, attempt: LoginAttempt) -> SessionServices:

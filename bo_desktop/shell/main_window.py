@@ -90,11 +90,13 @@ class MainWindow(QMainWindow):
         self.status = ShellStatusBar(theme.colors)
         self.setStatusBar(self.status)
         self.status.set_user(ctx.me)
-        theme.changed.connect(lambda _dark: self.status.set_colors(theme.colors))
+        # Bound slots rather than lambdas on these session-long signals: a lambda holding the
+        # window would keep it alive after it closes (and leave it to the cyclic gc).
+        theme.changed.connect(self._theme_changed)
         ctx.notifier.notified.connect(self.status.show_notification)
         ctx.session.me_changed.connect(self.status.set_user)
-        ctx.requests.open_player.connect(lambda _player_id: self.show_dock("players"))
-        ctx.requests.open_segment.connect(lambda _segment_id, _name: self.show_dock("players"))
+        ctx.requests.open_player.connect(self._show_players)
+        ctx.requests.open_segment.connect(self._show_players)
 
         self._build_menus()
         for spec in allowed:
@@ -277,6 +279,13 @@ class MainWindow(QMainWindow):
     def _show_home(self) -> None:
         self.home.show()
         self.home.setFocus()
+
+    def _theme_changed(self, _dark: bool) -> None:
+        self.status.set_colors(self._theme.colors)
+
+    def _show_players(self, *_request: object) -> None:
+        """Open player / open segment: the request lands in the players panel; show it."""
+        self.show_dock("players")
 
     def _set_theme(self, value: ThemeOverride) -> None:
         self.ctx.settings.theme = value

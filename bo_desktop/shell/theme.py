@@ -67,13 +67,21 @@ class ThemeManager(QObject):
     changed = Signal(bool)  # dark?
 
     def __init__(self, app: QApplication, override: ThemeOverride = ThemeOverride.SYSTEM) -> None:
-        super().__init__(app)
+        # Owned by the Application object rather than parented to the QApplication: the process
+        # may host several Applications in turn (the GUI tests do), and each theme goes with its
+        # Application instead of piling up on the QApplication.
+        super().__init__()
         self._app = app
         self._override = override
         self._dark = False
-        app.setStyle("Fusion")
+        if app.style().name().lower() != "fusion":
+            app.setStyle("Fusion")  # replacing the style re-polishes every widget: only once
         self._light_palette = app.style().standardPalette()
-        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self.apply())
+        # A bound slot, not a lambda: the connection ends with this object.
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
+        self.apply()
+
+    def _scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
         self.apply()
 
     @property

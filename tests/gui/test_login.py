@@ -10,6 +10,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+import shiboken6
 from keyring.backends import fail
 
 from bo_desktop.app import Options
@@ -133,6 +134,8 @@ def test_untrusted_certificate_is_explained(qtbot, make_driver, self_signed_tls_
     assert "certificate could not be verified" in dialog.error_text
     assert dialog.ui.usernameEdit.text() == "payments1"
     assert driver.quit() == 0
+    # Deleted when the login ends, not left to the cyclic gc (which once crashed the process).
+    assert not shiboken6.isValid(dialog)
 
 
 def test_remember_me_round_trip_via_keyring(qtbot, make_driver, sandbox, memory_keyring):

@@ -130,3 +130,35 @@ def test_tls_to_a_plain_http_server_is_a_tls_error_not_retried(sandbox: Any) -> 
             assert states == [ConnectionState.OFFLINE]
 
     run(main())
+
+
+def test_a_failed_request_leaves_no_reference_cycle_to_the_caller(sandbox: Any) -> None:
+    # A caller whose request failed (a login dialog, a panel) must be freed as soon as it lets go
+    # of the error, not whenever Python's cyclic gc next runs: the gc frees Qt widgets at
+    # arbitrary moments (a crash in Qt's animation timer was traced to exactly that).
+    import gc
+    import weakref
+
+    class Caller:
+        async def sign_in(self, client: ApiClient) -> str:
+            try:
+                await client.login("payments1", "not-the-password")
+            except Exception as exc:  # any failure will do here
+                return type(exc).__name__
+            return "signed in"
+
+    async def main() -> None:
+        for url in (sandbox.url, sandbox.url.replace("http://", "https://", 1)):  # 401, TLS failure
+            async with ApiClient(url, user_agent="tests") as client:
+                caller = Caller()
+                gone = weakref.ref(caller)
+                outcome = await caller.sign_in(client)
+                assert outcome in ("InvalidCredentials", "TlsError")
+                del caller
+                assert gone() is None, f"{outcome}: the caller's frame is held by a cycle"
+
+    gc.disable()
+    try:
+        run(main())
+    finally:
+        gc.enable()

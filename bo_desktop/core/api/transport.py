@@ -93,27 +93,35 @@ class Transport:
         retried here: the event stream has its own reconnect loop.
         """
         refreshed = False
-        while True:
-            token = self.session.access_token
-            request = self._http.build_request(
-                "GET", path, headers={**headers, **self._auth_header(token)}, timeout=timeout
-            )
-            try:
-                response = await self._http.send(request, stream=True)
-            except httpx.TransportError as exc:
-                self.note_connection_failure(reconnecting=False)
-                raise error_from_transport(exc) from exc
-            self.note_online()
-            if response.status_code < 400:
-                break
-            await response.aread()
-            await response.aclose()
-            error = error_from_response(response)
-            if response.status_code == 401 and self._may_refresh(error, refreshed):
-                await self.session.refresh_after(token)
-                refreshed = True
-                continue
-            raise error
+        error: ApiError | None = None
+        try:
+            while True:
+                token = self.session.access_token
+                request = self._http.build_request(
+                    "GET", path, headers={**headers, **self._auth_header(token)}, timeout=timeout
+                )
+                try:
+                    response = await self._http.send(request, stream=True)
+                except httpx.TransportError as exc:
+                    self.note_connection_failure(reconnecting=False)
+                    raise error_from_transport(exc) from exc
+                self.note_online()
+                if response.status_code < 400:
+                    break
+                await response.aread()
+                await response.aclose()
+                error = error_from_response(response)
+                if response.status_code == 401 and self._may_refresh(error, refreshed):
+                    await self.session.refresh_after(token)
+                    refreshed = True
+                    continue
+                raise error
+        finally:
+            # A raised error's traceback holds this frame, and this frame would hold the error: a
+            # reference cycle that keeps every frame on the way (the dialog or panel whose task
+            # failed) alive until Python's cyclic gc frees it, Qt widgets included, at an
+            # arbitrary moment. Dropping the local frees them as soon as the error is handled.
+            del error
         try:
             yield response
         finally:
@@ -172,59 +180,64 @@ class Transport:
             base_headers["Content-Type"] = "application/json"
         extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
 
-        while True:
-            token = self.session.access_token if authenticated else None
-            started = time.monotonic()
-            try:
-                response = await self._http.request(
-                    method,
-                    path,
-                    params=query,
-                    content=content,
-                    headers={**base_headers, **self._auth_header(token)},
-                    **extra,
-                )
-            except httpx.TransportError as exc:
-                error = error_from_transport(exc)
-                delay = retry.next_delay() if error.retryable else None
-                if delay is None:
-                    self.note_connection_failure(reconnecting=False)
-                    raise error from exc
-                log.info("%s %s: %s, retry %d in %.2fs", method, path, error.code, retry.attempt, delay)
-                self.note_connection_failure(reconnecting=True)
-                await asyncio.sleep(delay)
-                continue
-
-            self.note_online()
-            status = response.status_code
-            log.debug("%s %s -> %d (%.0f ms)", method, path, status, (time.monotonic() - started) * 1000)
-            if status < 300 or status == httpx.codes.NOT_MODIFIED:
-                return response
-            if status < 400:
-                # Redirects are not part of the API (and are not followed, see __init__).
-                raise unexpected(response, f"unexpected redirect ({status})")
-            failure = error_from_response(response)
-
-            if status == 401 and authenticated and self._may_refresh(failure, refreshed):
-                await self.session.refresh_after(token)
-                refreshed = True
-                continue
-
-            if isinstance(failure, RateLimited):
-                wait = retry.rate_limit_wait(failure.retry_after)
-                if wait is None:
-                    raise failure
-                await self._wait_rate_limited(wait)
-                continue
-
-            if self._is_transient(failure, keyed=keyed):
-                # A 503 may say how long to back off; otherwise jittered exponential.
-                delay = retry.next_delay(hint=parse_retry_after(response.headers.get("retry-after")))
-                if delay is not None:
-                    log.info("%s %s -> %d, retry %d in %.2fs", method, path, status, retry.attempt, delay)
+        error: ApiError | None = None
+        failure: ApiError | None = None
+        try:
+            while True:
+                token = self.session.access_token if authenticated else None
+                started = time.monotonic()
+                try:
+                    response = await self._http.request(
+                        method,
+                        path,
+                        params=query,
+                        content=content,
+                        headers={**base_headers, **self._auth_header(token)},
+                        **extra,
+                    )
+                except httpx.TransportError as exc:
+                    error = error_from_transport(exc)
+                    delay = retry.next_delay() if error.retryable else None
+                    if delay is None:
+                        self.note_connection_failure(reconnecting=False)
+                        raise error from exc
+                    log.info("%s %s: %s, retry %d in %.2fs", method, path, error.code, retry.attempt, delay)
+                    self.note_connection_failure(reconnecting=True)
                     await asyncio.sleep(delay)
                     continue
-            raise failure
+
+                self.note_online()
+                status = response.status_code
+                log.debug("%s %s -> %d (%.0f ms)", method, path, status, (time.monotonic() - started) * 1000)
+                if status < 300 or status == httpx.codes.NOT_MODIFIED:
+                    return response
+                if status < 400:
+                    # Redirects are not part of the API (and are not followed, see __init__).
+                    raise unexpected(response, f"unexpected redirect ({status})")
+                failure = error_from_response(response)
+
+                if status == 401 and authenticated and self._may_refresh(failure, refreshed):
+                    await self.session.refresh_after(token)
+                    refreshed = True
+                    continue
+
+                if isinstance(failure, RateLimited):
+                    wait = retry.rate_limit_wait(failure.retry_after)
+                    if wait is None:
+                        raise failure
+                    await self._wait_rate_limited(wait)
+                    continue
+
+                if self._is_transient(failure, keyed=keyed):
+                    # A 503 may say how long to back off; otherwise jittered exponential.
+                    delay = retry.next_delay(hint=parse_retry_after(response.headers.get("retry-after")))
+                    if delay is not None:
+                        log.info("%s %s -> %d, retry %d in %.2fs", method, path, status, retry.attempt, delay)
+                        await asyncio.sleep(delay)
+                        continue
+                raise failure
+        finally:
+            del error, failure  # no frame <-> traceback cycle: see open_stream
 
     def _is_transient(self, error: ApiError, *, keyed: bool) -> bool:
         if self.policy.is_retryable_status(error.status, has_idempotency_key=keyed):
