@@ -38,6 +38,16 @@ class Dispute(Versioned):
     sla_breached: bool = False
     adr_deadline: datetime | None = None
     resolution: DisputeResolution | None = None
+    # Who made this version, and when: a 412's ``current`` names the colleague whose change won.
+    # ``updated_by`` is a staff id, or ``SYSTEM`` for the server's own changes (the SLA clock
+    # escalating an overdue ticket); None on tickets no one has changed through the API yet.
+    # Comments and attachments do not make a new version, so they do not change these.
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+    updated_by_name: str | None = None
+
+
+SYSTEM_ACTOR = "SYSTEM"  # ``updated_by`` of a change the server made by itself
 
 
 class DisputeComment(ContractModel):

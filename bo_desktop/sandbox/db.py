@@ -409,6 +409,10 @@ class Dispute(Base):
 
     __table_args__ = (
         sa.Index("ix_disputes_status_sla", "status", "sla_due_at", "id"),
+    # Who made the current version (staff id or "SYSTEM"), their name then, and when.
+    updated_at: Mapped[datetime | None]
+    updated_by: Mapped[str | None] = mapped_column(_str(16))
+    updated_by_name: Mapped[str | None] = mapped_column(_str(120))
         sa.Index("ix_disputes_created", "created_at", "id"),
     )
 

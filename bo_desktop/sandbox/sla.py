@@ -8,7 +8,8 @@ spent (and pauses) still counts. Resolving stops the clock; reopening starts a f
 
 Overdue tickets escalate on the server: :func:`escalate_overdue` marks every running ticket whose
 due date passed as breached and moves ``new``/``open`` ones to ``escalated``, in one
-transaction, audited as the "SLA monitor" and published as ``dispute.updated``.
+transaction, audited as the "SLA monitor", stamped ``updated_by`` ``SYSTEM`` / "SLA clock" (so a
+handler's 412 names the clock, not a person) and published as ``dispute.updated``.
 :func:`escalation_watch` runs it every :data:`CHECK_SECONDS` for the life of the app (started from
 the API's lifespan). The check is one range scan of ``ix_disputes_status_sla``.
 """
@@ -25,6 +26,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from bo_desktop.contract.disputes import SYSTEM_ACTOR
+
 from . import audit, db
 from .reference_data import DISPUTE_SLA_HOURS
 from .state import SandboxState
@@ -35,7 +38,9 @@ CHECK_SECONDS = 2.0  # how often overdue tickets are looked for
 AT_RISK_FRACTION = 0.25  # "at risk" = less than this share of the priority's window left
 RUNNING = ("new", "open", "escalated")  # statuses whose clock runs
 ESCALATING = ("new", "open")  # statuses an overdue ticket escalates from
-SLA_MONITOR = audit.ActorRef("SYSTEM", "SLA monitor")
+SLA_MONITOR = audit.ActorRef("SYSTEM", "SLA monitor")  # the audit trail's actor
+# Who the ticket says changed it (``updated_by``/``updated_by_name``): not a person.
+SLA_CLOCK = audit.ActorRef(SYSTEM_ACTOR, "SLA clock")
 
 ToJson = Callable[[Session, db.Dispute], dict[str, Any]]  # the ticket's API representation
 
@@ -157,6 +162,9 @@ def escalate_overdue(state: SandboxState, to_json: ToJson, now: datetime | None 
             row.sla_breached = True
             row.version += 1
             row.last_activity_at = now
+            row.updated_at = now
+            row.updated_by = SLA_CLOCK.staff_id
+            row.updated_by_name = SLA_CLOCK.display_name
             session.flush()
             due = row.sla_due_at.isoformat() if row.sla_due_at else "?"
             audit.append(

@@ -274,10 +274,27 @@ def describe_links(session: Session, rows: Sequence[db.DisputeLink]) -> list[Dis
     return result
 
 
+def add_missing_columns(engine: sa.Engine, table: sa.Table) -> list[str]:
+    """Additive columns (nullable, no default) for a database seeded before they existed.
+
+    The schema is created from metadata when the sandbox seeds; a reused database keeps its old
+    tables, so a column added to the model since (``disputes.updated_by`` …) is added here.
+    """
+    present = {column["name"] for column in sa.inspect(engine).get_columns(table.name)}
+    missing = [column for column in table.columns if column.name not in present]
+    if missing:
+        with engine.begin() as conn:
+            for column in missing:
+                kind = column.type.compile(dialect=engine.dialect)
+                conn.exec_driver_sql(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}')
+    return [column.name for column in missing]
+
+
 @asynccontextmanager
 async def sla_escalation(state: SandboxState) -> AsyncIterator[None]:
     """For the app's lifespan: overdue tickets escalate on the server while the app runs."""
     # A database seeded before attachments existed lacks their table (created only if missing).
     db.DisputeAttachment.__table__.create(state.engine, checkfirst=True)  # type: ignore[attr-defined]
+    add_missing_columns(state.engine, db.Dispute.__table__)  # type: ignore[arg-type]
     async with sla.escalation_watch(state, dispute_json):
         yield

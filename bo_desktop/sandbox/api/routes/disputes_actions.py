@@ -39,7 +39,7 @@ from ..idempotency import IdempotencyKeyHeader, Outcome, run_mutation
 from ..permissions import Principal, permissions_for, require
 from ..problems import conflict, validation_problem
 from .disputes import dispute_models
-from .disputes_mutation import change_dispute, check_link, trail, writable
+from .disputes_mutation import change_dispute, check_link, stamp, trail, writable
 
 router = APIRouter(prefix="/disputes", tags=["disputes"])
 
@@ -87,6 +87,7 @@ def create_dispute(
             created_at=now, last_activity_at=now, adr_deadline=now + timedelta(weeks=weeks),
         )  # fmt: skip
         sla.start(row, now)
+        stamp(row, principal, now)
         session.add(row)
         if body.body.strip():
             session.add(

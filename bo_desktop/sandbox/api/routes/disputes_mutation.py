@@ -8,6 +8,7 @@ in one ``run_mutation`` transaction. :func:`check_link` validates what a link po
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,6 +48,13 @@ def trail(row: DisputeRow) -> dict[str, Any]:
     }
 
 
+def stamp(row: DisputeRow, actor: audit.Actor, at: datetime) -> None:
+    """Record who made the ticket's new version, and when (the 412's ``current`` shows it)."""
+    row.updated_at = at
+    row.updated_by = actor.staff_id
+    row.updated_by_name = actor.display_name
+
+
 def locked(session: Session, dispute_id: str) -> DisputeRow:
     row = session.scalar(sa.select(DisputeRow).where(DisputeRow.id == dispute_id).with_for_update())
     if row is None:
@@ -83,6 +91,7 @@ def change_dispute(
         reason = change(session, row)
         row.version += 1
         row.last_activity_at = utcnow()
+        stamp(row, principal, row.last_activity_at)
         session.flush()
         audit.append(
             session,
