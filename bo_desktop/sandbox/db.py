@@ -406,13 +406,13 @@ class Dispute(Base):
     compensation_needs_approval: Mapped[bool] = mapped_column(default=False)
     compensation_approved_by: Mapped[str | None] = mapped_column(_str(16))
     resolved_at: Mapped[datetime | None]
-
-    __table_args__ = (
-        sa.Index("ix_disputes_status_sla", "status", "sla_due_at", "id"),
     # Who made the current version (staff id or "SYSTEM"), their name then, and when.
     updated_at: Mapped[datetime | None]
     updated_by: Mapped[str | None] = mapped_column(_str(16))
     updated_by_name: Mapped[str | None] = mapped_column(_str(120))
+
+    __table_args__ = (
+        sa.Index("ix_disputes_status_sla", "status", "sla_due_at", "id"),
         sa.Index("ix_disputes_created", "created_at", "id"),
     )
 
