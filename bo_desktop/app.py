@@ -6,7 +6,10 @@ The whole life of the app is one coroutine, :meth:`Application.run`, on the qasy
 2. resume a remembered session, or open read-only on the cached data when the server is
    unreachable (offline start), or show the login dialog;
 3. build the :class:`~bo_desktop.core.context.AppContext` and the main window;
-4. wait until the window is closed or Ctrl+C arrives, then shut everything down in order.
+4. wait until the window is closed or Ctrl+C arrives (then shut everything down in order), or
+   until the session ends while the app goes on: File → Sign out, or the server refusing the
+   session. Then the window closes, the session is torn down and forgotten, and the login dialog
+   comes back for the same server and user: step 2 again, as often as people sign in and out.
 
 This is the only client module allowed to import ``bo_desktop.sandbox``.
 """
@@ -17,7 +20,7 @@ import asyncio
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +29,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
 from bo_desktop.contract.auth import Me
-from bo_desktop.core.api.errors import ApiError, AuthError, NetworkError
+from bo_desktop.core.api.errors import ApiError, AuthError, NetworkError, SessionExpired
 from bo_desktop.core.api.observers import ConnectionState
 from bo_desktop.core.context import AppContext, SessionState
 from bo_desktop.core.docks import DockRegistry
@@ -70,6 +73,26 @@ class Options:
     cache_dir: Path | None = None  # tests: keep caches in a temp dir
 
 
+@dataclass(frozen=True)
+class SessionEnd:
+    """Why a session ended while the app keeps running; ``lost_reason`` None: the user signed out."""
+
+    lost_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class SignInAgain:
+    """What the login dialog is pre-filled with after a session ended (never the password)."""
+
+    profile: ServerProfile
+    username: str
+    notice: str = field(default="")
+
+
+def session_ended_message(reason: str) -> str:
+    return f"Your session ended: {reason}. Sign in again to continue."
+
+
 class Application(QObject):
     def __init__(
         self,
@@ -87,7 +110,7 @@ class Application(QObject):
         self.settings = settings or Settings()
         self._credentials = credentials
         self.errors = ErrorReporter(log_file)
-        self.tasks = TaskRunner(self.errors.report)
+        self.tasks = TaskRunner(self._report_task_error)
         self.theme = ThemeManager(qapp, self.settings.theme)
         self.registry = (
             registry if registry is not None else discover_features(report_error=self.errors.report)
@@ -97,12 +120,38 @@ class Application(QObject):
         self.window: MainWindow | None = None
         self.login_dialog: LoginDialog | None = None
         self._quit = asyncio.Event()
+        self._session_end: SessionEnd | None = None
+        self._session_ended = asyncio.Event()
 
     # -- life cycle ------------------------------------------------------------------------------
 
     def request_quit(self) -> None:
         """Close the window / stop waiting: called by the window, Ctrl+C and the smoke test."""
         self._quit.set()
+
+    def request_sign_out(self) -> None:
+        """File → Sign out: end the session, keep the app, ask for a sign-in again."""
+        self._end_session_soon(SessionEnd())
+
+    def _on_session_lost(self, reason: str) -> None:
+        if self.window is not None and self._session_end is None:
+            self.window.show_session_ended(session_ended_message(reason))
+        self._end_session_soon(SessionEnd(lost_reason=reason))
+
+    def _end_session_soon(self, end: SessionEnd) -> None:
+        # Only flags it: the window that emitted the request is torn down by _run, never inside
+        # its own signal.
+        if self._session_end is None:
+            self._session_end = end
+            self._session_ended.set()
+
+    def _report_task_error(self, exc: BaseException) -> None:
+        if isinstance(exc, SessionExpired):
+            # A request refused because the session is gone: SessionServices.session_lost tells
+            # the user once and brings the sign-in back; one error dialog per panel would not help.
+            log.info("request refused: the session has ended")
+            return
+        self.errors.report(exc)
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
@@ -122,35 +171,67 @@ class Application(QObject):
         if profile is None:
             return 1
         services = await self._resume_remembered(profile) if not self.options.sandbox else None
-        if services is None:
-            services = await self._sign_in(profile)
-        if services is None:
-            return 0  # the user cancelled the login dialog
-        self.services = services
-        self._show_main_window(services)
-        if self.options.smoke_test:
-            # Machine-readable marker for tests/bench: wall-clock time the window was first shown.
-            print(f"{READY_MARKER} {time.time():.6f}", flush=True)
-            if smoke_test_requested() == SMOKE_DATA and self.window is not None:
-                # The packaged app's smoke test: quit once a dock shows data, exit 1 on timeout.
-                return await check_dock_data(self.window)
-            if not self.options.smoke_test_stay:
-                QTimer.singleShot(300, self.request_quit)
-        await self._quit.wait()
-        return 0
+        again: SignInAgain | None = None
+        # One turn per session: sign in, work in the window, until quit (the end) or sign-out.
+        while True:
+            if services is None:
+                services = await self._sign_in(profile, again)
+            if services is None:
+                return 0  # the user cancelled the login dialog, or quit
+            self.services = services
+            self._show_main_window(services)
+            if self.options.smoke_test and again is None:
+                # Machine-readable marker for tests/bench: wall-clock time the window was first shown.
+                print(f"{READY_MARKER} {time.time():.6f}", flush=True)
+                if smoke_test_requested() == SMOKE_DATA and self.window is not None:
+                    # The packaged app's smoke test: quit once a dock shows data, exit 1 on timeout.
+                    return await check_dock_data(self.window)
+                if not self.options.smoke_test_stay:
+                    QTimer.singleShot(300, self.request_quit)
+            end = await self._wait_for_session_end()
+            if end is None:
+                return 0  # quit: shutdown() tears the session down
+            again = await self._end_session(end)
+            profile, services = again.profile, None
+
+    async def _wait_for_session_end(self) -> SessionEnd | None:
+        """The reason the session ended while the app goes on, or None when the app quits."""
+        waits = [asyncio.ensure_future(self._quit.wait()), asyncio.ensure_future(self._session_ended.wait())]
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        return None if self._quit.is_set() else self._session_end
+
+    async def _end_session(self, end: SessionEnd) -> SignInAgain:
+        """Sign-out or lost session: close the window, end and forget the session (bounded)."""
+        services, self.services = self.services, None
+        assert services is not None
+        self._close_window()
+        # The next start must ask for the password: forget the remembered token before anything
+        # else can rotate it, and before the runner cancels a keyring write in flight.
+        await services.forget_remembered()
+        # The session's work (panels, event stream, reference sync) stops before the client
+        # closes under it. The runner is single-use: the next session gets a fresh one.
+        await self.tasks.shutdown()
+        self.tasks = TaskRunner(self._report_task_error)
+        # Signing out revokes the refresh token on the server; a lost session has none left.
+        await services.close(logout=end.lost_reason is None)
+        for _ in range(3):
+            await asyncio.sleep(0)  # let closed sockets finish closing (see shutdown)
+        self._session_end = None
+        self._session_ended.clear()
+        if end.lost_reason is None:
+            log.info("signed out of %s", services.profile.url)
+        notice = session_ended_message(end.lost_reason) if end.lost_reason is not None else ""
+        return SignInAgain(services.profile, services.username, notice)
 
     async def shutdown(self) -> None:
         """Tear down in dependency order; every step is bounded so exit never hangs."""
         if self.login_dialog is not None and shiboken6.isValid(self.login_dialog):
             self.login_dialog.reject()
-        self.errors.set_parent_widget(None)
-        window, self.window = self.window, None
-        if window is not None and shiboken6.isValid(window):
-            window.closing.disconnect(self.request_quit)
-            window.close()  # saves the layout
-        # Python owns the window: dropping the last reference deletes it and its panels now, so no
-        # panel reacts to a late event or selection while the services below are torn down.
-        del window
+        self._close_window()
         # Panels' requests first: cancelled work must not run on into a closed client and
         # report "connection closed" errors during exit.
         await self.tasks.shutdown()
@@ -271,9 +352,14 @@ class Application(QObject):
         else:
             await services.sync_reference(quiet=False)  # nothing to show without it
 
-    async def _sign_in(self, profile: ServerProfile) -> SessionServices | None:
+    async def _sign_in(
+        self, profile: ServerProfile, again: SignInAgain | None = None
+    ) -> SessionServices | None:
+        """The login dialog; ``again``: after a sign-out or a lost session (same server and user,
+        empty password, and why the session ended)."""
         assert self._credentials is not None
-        demo = self.options.sandbox or self.options.smoke_test
+        # The demo sign-in (pre-filled sandbox password, smoke test) is for the first one only.
+        demo = (self.options.sandbox or self.options.smoke_test) and again is None
         dialog = LoginDialog(
             self.settings,
             self.tasks,
@@ -283,17 +369,18 @@ class Application(QObject):
             preset_profile=profile if profile.url else None,
             # The smoke test signs in as the sandbox demo user on --server too (bench: an external
             # sandbox), so start-up can be measured without typing.
-            preset_username=SANDBOX_DEMO_USER if demo else "",
+            preset_username=again.username if again else SANDBOX_DEMO_USER if demo else "",
             preset_password=self._sandbox_password() if demo else "",
         )
         dialog.setObjectName("loginDialog")
+        if again is not None and again.notice:
+            dialog.show_error(again.notice, dialog.ui.passwordEdit)
         self.login_dialog = dialog
         finished: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         dialog.finished.connect(lambda code: None if finished.done() else finished.set_result(code))
         dialog.show()
-        if self.options.smoke_test:
+        if self.options.smoke_test and again is None:
             print(f"{LOGIN_MARKER} {time.time():.6f}", flush=True)
-        if self.options.smoke_test:
             QTimer.singleShot(0, dialog.submit)
         quit_wait: asyncio.Future[Any] = asyncio.ensure_future(self._quit.wait())
         try:
@@ -366,21 +453,38 @@ class Application(QObject):
         services.connection_changed.connect(window.set_connection_state)
         services.rate_limit_wait.connect(window.status.show_rate_limit_wait)
         services.reference_synced.connect(window.status.set_reference_synced)
-        services.reconnected.connect(lambda m: self._on_reconnected(session, m))
-        services.session_lost.connect(ctx.notifier.error)
+        services.reconnected.connect(self._on_reconnected)
+        services.session_lost.connect(self._on_session_lost)
         services.reference_sync_failed.connect(ctx.notifier.warning)
         window.status.set_reference_synced(services.last_synced_at)
         window.set_connection_state(ConnectionState.ONLINE if session.online else ConnectionState.OFFLINE)
         if not session.online:
             ctx.notifier.warning("Offline — showing cached data. Reconnecting by itself.", 0)
         window.closing.connect(self.request_quit)
+        window.sign_out_requested.connect(self.request_sign_out)
         window.show()
 
-    def _on_reconnected(self, session: SessionState, me: Me) -> None:
+    def _on_reconnected(self, me: Me) -> None:
+        if self.window is None:
+            return
+        session = self.window.ctx.session
         session.me = me
         session.online = True
-        if self.window is not None:
-            self.window.ctx.notifier.info("Back online.")
+        self.window.ctx.notifier.info("Back online.")
+
+    def _close_window(self) -> None:
+        """Close the main window (saving its layout) and delete it and its panels now."""
+        self.errors.set_parent_widget(None)
+        window, self.window = self.window, None
+        if window is None or not shiboken6.isValid(window):
+            return
+        window.closing.disconnect(self.request_quit)
+        window.sign_out_requested.disconnect(self.request_sign_out)
+        window.close()  # saves the layout
+        # Deleted here, not "with the last reference": whoever still holds the window (a test, a
+        # traceback) would leave it to Python's cyclic gc, and no panel may react to a late event
+        # or selection while the services are torn down. No deleteLater(): Python owns it.
+        shiboken6.delete(window)
 
 
 def _open_credential_store() -> CredentialStore:

@@ -44,6 +44,8 @@ ErrorSink = Callable[[BaseException], None]
 class MainWindow(QMainWindow):
     #: The user closed the window (after the layout was saved): the app shuts down.
     closing = Signal()
+    #: File → Sign out: the app closes this window, ends the session and asks for a sign-in.
+    sign_out_requested = Signal()
 
     def __init__(
         self,
@@ -232,6 +234,13 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menu_bar.addMenu("&File")
         file_menu.setObjectName("menuFile")
+        # Shared desks: leave without quitting, so the next person signs in as themselves.
+        self.sign_out_action = named(QAction("Sign &out", self), "action.signOut")
+        self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.sign_out_action.setStatusTip("End your session and show the sign-in dialog")
+        self.sign_out_action.triggered.connect(self._request_sign_out)
+        file_menu.addAction(self.sign_out_action)
+        file_menu.addSeparator()
         self.quit_action = named(QAction("&Quit", self), "action.quit")
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -275,6 +284,9 @@ class MainWindow(QMainWindow):
         self.about_action = named(QAction("&About bo-desktop", self), "action.about")
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+
+    def _request_sign_out(self) -> None:
+        self.sign_out_requested.emit()
 
     def _show_home(self) -> None:
         self.home.show()
@@ -332,6 +344,11 @@ class MainWindow(QMainWindow):
         if self._needs_default_sizes:
             self._needs_default_sizes = False
             self._size_default_docks()
+
+    def show_session_ended(self, message: str) -> None:
+        """Say why the window is about to close for a new sign-in (it stays readable meanwhile)."""
+        self.sign_out_action.setEnabled(False)
+        self.ctx.notifier.error(message, 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

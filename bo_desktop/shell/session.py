@@ -42,6 +42,10 @@ log = logging.getLogger(__name__)
 
 USER_AGENT = f"bo-desktop/{__version__}"
 RECONNECT_DELAYS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)  # then 30 s forever
+#: Why a session ended when the server just says no (the refresh token is not accepted any more).
+SESSION_REFUSED = (
+    "the server no longer accepts your sign-in (it expired, was revoked or the server was reset)"
+)
 
 
 def cache_path(server_url: str, base: Path | None = None) -> Path:
@@ -85,7 +89,8 @@ class SessionServices(QObject):
     reference_sync_failed = Signal(str)  # readable reason
     #: Online again after an offline start (``me`` refreshed from the server).
     reconnected = Signal(object)  # Me
-    #: The remembered sign-in was refused after reconnecting: the user must sign in again.
+    #: The server refused the session (refresh token revoked or expired, user disabled, server
+    #: reset): the user must sign in again. Carries the reason, readable; emitted at most once.
     session_lost = Signal(str)
 
     def __init__(
@@ -116,6 +121,8 @@ class SessionServices(QObject):
         self._token_to_save: str | None = None
         self._token_saver: asyncio.Task[None] | None = None
         self._closed = False
+        self._started = False  # online or offline start done: from now on a refusal is a loss
+        self._lost = False
         self._reference_subscription: Subscription | None = None
         #: The profile saved at the last sign-in, used while offline (no /me to ask).
         self.offline_me: Me | None = None
@@ -129,6 +136,11 @@ class SessionServices(QObject):
 
     def _on_refresh_token(self, token: str | None) -> None:
         SCRUBBER.add_secret(token)
+        if token is None and self._started and not self._closed:
+            # The client drops its tokens when the server rejects the refresh token: whichever
+            # request or stream noticed it, the session is over.
+            self._lose_session(SESSION_REFUSED)
+            return
         if not self._remember or token is None or self._closed:
             return
         # The server rotates the token on every refresh: always store the newest, one write at a
@@ -136,6 +148,16 @@ class SessionServices(QObject):
         self._token_to_save = token
         if self._token_saver is None or self._token_saver.done():
             self._token_saver = self._tasks.start(self._save_tokens(), name="keyring-save")
+
+    async def forget_remembered(self) -> None:
+        """Sign-out or lost session: stop storing rotated tokens, then delete the stored one, so
+        the next start asks for the password. A save in flight finishes first (bounded): it must
+        not put the token back after the delete."""
+        self._remember = False
+        saver = self._token_saver
+        if saver is not None and not saver.done():
+            await asyncio.wait([saver], timeout=5)
+        await self._credentials.forget_async(self.profile.url, self.username)
 
     async def _save_tokens(self) -> None:
         saved: str | None = None
@@ -153,6 +175,7 @@ class SessionServices(QObject):
             self._settings.set_remember_me(self.profile.url, self.username, self._remember)
         if not self._remember:
             await self._credentials.forget_async(self.profile.url, self.username)
+        self._started = True
         self._start_stream()
         self.connection_changed.emit(ConnectionState.ONLINE)
 
@@ -183,6 +206,7 @@ class SessionServices(QObject):
     def start_offline(self, refresh_token: str) -> None:
         """Offline start: keep polling ``/health``; when the server answers, resume the session."""
         self.connection_changed.emit(ConnectionState.OFFLINE)
+        self._started = True
         self._reconnect_task = self._tasks.start(self._reconnect(refresh_token), name="reconnect")
 
     async def _reconnect(self, refresh_token: str) -> None:
@@ -202,8 +226,7 @@ class SessionServices(QObject):
             try:
                 me = await self.api.resume(refresh_token)
             except AuthError:
-                await self._credentials.forget_async(self.profile.url, self.username)
-                self.session_lost.emit("Your saved sign-in is no longer valid. Please sign in again.")
+                self._lose_session("your saved sign-in is no longer valid")
                 return
             except NetworkError:
                 continue
@@ -221,7 +244,26 @@ class SessionServices(QObject):
                 EventType.REFERENCE_UPDATED.value, self._on_reference_updated, owner=self
             )
         self._stream = EventStream(self.api, self.events.publish)
-        self._stream_task = self._tasks.start(self._stream.run(), name="event-stream")
+        self._stream_task = self._tasks.start(self._run_stream(self._stream), name="event-stream")
+
+    async def _run_stream(self, stream: EventStream) -> None:
+        try:
+            await stream.run()
+        except AuthError:
+            # Not an error dialog over a dead window: the shell brings the sign-in back.
+            self._lose_session(SESSION_REFUSED)
+
+    def _lose_session(self, reason: str) -> None:
+        if self._lost or self._closed:
+            return
+        self._lost = True
+        log.info("session on %s refused by the server; signing in again is needed", self.profile.url)
+        self.session_lost.emit(reason)
+
+    @property
+    def lost(self) -> bool:
+        """The server refused this session (see :attr:`session_lost`)."""
+        return self._lost
 
     def _on_reference_updated(self, event: ServerEvent) -> None:
         dataset = event.data.get("dataset")
