@@ -1,4 +1,4 @@
-"""Ticket action dialogs: assign, resolve, link, and the "what changed" view of a 412.
+"""Ticket action dialogs: assign, resolve, link.
 
 Each action dialog stays open until the server accepted the change: on a failure the message
 appears inside the dialog (field errors next to their field) and everything typed stays. One
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,7 +34,8 @@ from bo_desktop.widgets.labels import mute, plain_label
 from bo_desktop.widgets.money import format_money
 from bo_desktop.widgets.naming import named
 
-from .domain import LINK_LABELS, OUTCOME_LABELS, changes
+from .conflict import author, current_of, when
+from .domain import LINK_LABELS, OUTCOME_LABELS
 from .errors import explain
 from .service import Intent
 
@@ -129,6 +129,9 @@ class ActionDialog(QDialog):
         errors = exc.errors if isinstance(exc, ValidationFailed) else []
         text = explain(exc)
         if isinstance(exc, PreconditionFailed):
+            current = current_of(exc)
+            if current is not None:
+                text = f"{author(current)} changed this ticket{when(current.updated_at)} after you opened it."
             text += " The ticket behind this window is now up to date; press OK to apply your change to it."
         self.show_errors(text, errors)
 
@@ -290,32 +293,3 @@ class LinkDialog(ActionDialog):
             self.show_errors("", [FieldError(field="target_id", message="Enter the id to link.")])
             return None
         return self.kind.currentData(), self.target.text().strip()
-
-
-class ChangesDialog(QDialog):
-    """Shown after a 412: what changed between the ticket you saw and the ticket as it is now."""
-
-    def __init__(self, seen: Dispute, current: Dispute, action: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("disputeChangedDialog")
-        self.setWindowTitle(f"{current.id} was changed")
-        rows = changes(seen, current)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(16)
-        for c, header in enumerate(("", "When you looked", "Now")):
-            grid.addWidget(mute(plain_label(header)), 0, c)
-        for r, (what, before, after) in enumerate(rows, start=1):
-            grid.addWidget(plain_label(what), r, 0)
-            grid.addWidget(named(plain_label(before), f"changeBefore{r}"), r, 1)
-            grid.addWidget(named(plain_label(after), f"changeAfter{r}"), r, 2)
-        intro = plain_label(
-            f"Someone changed {current.id} after you opened it, so “{action}” was not applied. "
-            "The ticket now shows the current state; decide again.",
-            wrap=True,
-        )
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
-        buttons.accepted.connect(self.accept)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(grid)
-        layout.addWidget(buttons)

@@ -17,6 +17,7 @@ from bo_desktop.contract.enums import Role
 from bo_desktop.contract.reference import Currency, ReferenceDataset, StaffMember
 from bo_desktop.core.api.errors import PreconditionFailed
 
+from .conflict import current_of
 from .dialogs import AssignDialog, LinkDialog, ResolveDialog
 from .service import Intent
 
@@ -28,17 +29,21 @@ HANDLER_ROLES = frozenset({Role.SUPPORT, Role.MANAGER, Role.ADMIN})
 
 
 def _submitter(
-    view: TicketView, send: Callable[[Dispute, Any, Intent], Coroutine[Any, Any, Dispute]]
+    view: TicketView,
+    send: Callable[[Dispute, Any, Intent], Coroutine[Any, Any, Dispute]],
+    action: str,
 ) -> Callable[[Any, Intent], Coroutine[Any, Any, Dispute]]:
     async def submit(body: Any, intent: Intent) -> Dispute:
         assert view.ticket is not None
+        seen, seen_thread = view.ticket, view.thread_data
         try:
-            result = await send(view.ticket, body, intent)
+            result = await send(seen, body, intent)
         except PreconditionFailed as exc:
-            if exc.current:
-                current = Dispute.model_validate(exc.current)
-                view.show_ticket(current)
-                view.ticket_changed.emit(current)
+            # Not kept in a local past this block: the raised error's traceback holds this frame.
+            current = current_of(exc)
+            if current is not None and current.id == seen.id:
+                kept = f"What you entered is still in the {action} window; press OK to apply it now."
+                view.show_conflict(action, seen, current, seen_thread, kept)
             raise
         view.show_ticket(result)
         view.ticket_changed.emit(result)
@@ -73,7 +78,7 @@ def assign(view: TicketView) -> None:
         view.ctx.cache.reason_codes("dispute_reassign"),
         view.ctx.me.staff_id,
         view.ctx.tasks,
-        _submitter(view, view.service.assign),
+        _submitter(view, view.service.assign, "Assign"),
         view,
     )
     _open(dialog, lambda: view.say("Assignment saved."))
@@ -95,7 +100,7 @@ def resolve(view: TicketView) -> None:
         view.ctx.cache.eur_rate,
         default,
         view.ctx.tasks,
-        _submitter(view, view.service.resolve),
+        _submitter(view, view.service.resolve, "Resolve"),
         view,
     )
     _open(dialog)
@@ -116,5 +121,5 @@ def link(view: TicketView) -> None:
     async def send(ticket: Dispute, body: tuple[str, str], intent: Intent) -> Dispute:
         return await view.service.link(ticket, body[0], body[1], intent)
 
-    dialog = LinkDialog(view.ticket, view.ctx.tasks, _submitter(view, send), view)
+    dialog = LinkDialog(view.ticket, view.ctx.tasks, _submitter(view, send, "Link"), view)
     _open(dialog, view.reload_thread)

@@ -1,8 +1,11 @@
 """One ticket: facts, state changes, conversation with a draft-keeping composer, links, files.
 
-Every change is sent with the version on screen. A 412 opens :class:`ChangesDialog` with what
-changed and shows the current ticket; nothing is retried behind the user's back. Live events for
-the ticket on screen update it in place and say so, so a colleague's change never goes unseen.
+Every change is sent with the version on screen. A 412 shows the current ticket and says, in the
+message line above the tabs, who changed it, when and what (field by field, then the links and
+comments once the thread is reloaded); nothing is retried behind the user's back, and what the
+handler typed stays where it was (the composer and its draft, or the still-open action dialog).
+Live events for the ticket on screen update it in place and say so too, so a colleague's change
+never goes unseen.
 """
 
 from __future__ import annotations
@@ -26,14 +29,15 @@ from PySide6.QtWidgets import (
 
 from bo_desktop.contract.disputes import Dispute, DisputeLink
 from bo_desktop.contract.enums import DisputePriority, DisputeStatus, Permission
-from bo_desktop.core.api.errors import ApiError, PreconditionFailed
+from bo_desktop.contract.reference import ReferenceDataset, StaffMember
+from bo_desktop.core.api.errors import ApiError
 from bo_desktop.core.context import AppContext
 from bo_desktop.widgets.labels import mute, plain_label
 from bo_desktop.widgets.naming import named
 
 from . import ticket_actions
+from .conflict import author, conflict_text, current_of, thread_changes
 from .conversation import Composer, ConversationView
-from .dialogs import ChangesDialog
 from .domain import RESOLVABLE, STATUS_LABELS, TRANSITIONS, changes
 from .drafts import DraftStore
 from .errors import explain
@@ -47,6 +51,15 @@ MOVE_LABELS: dict[tuple[str, str], str] = {
     ("waiting_on_player", "open"): "Player answered",
     ("escalated", "open"): "De-escalate",
     ("resolved", "open"): "Reopen",
+}
+MESSAGE_STYLES = {
+    "info": "",
+    "error": "color: #c62828;",
+    # A colleague's change: a banner that stands out without shouting (readable on dark themes).
+    "conflict": (
+        "QLabel { background: rgba(255, 193, 7, 0.18); border: 1px solid rgba(255, 160, 0, 0.7);"
+        " border-radius: 4px; padding: 6px 8px; }"
+    ),
 }
 TARGET_LABELS = {
     "open": "Open",
@@ -164,6 +177,8 @@ class TicketView(QWidget):
         QShortcut(QKeySequence("Ctrl+Shift+R"), self, lambda: ticket_actions.resolve(self))
         ctx.session.online_changed.connect(self._online_changed)
         self._busy = False
+        # The 412 being explained: (ticket id, seen, current, action, thread seen, what was kept).
+        self._conflict: tuple[str, Dispute, Dispute, str, Thread | None, str] | None = None
         self._update_actions()
 
     # -- loading -------------------------------------------------------------------------------
@@ -217,7 +232,9 @@ class TicketView(QWidget):
         what = [row for row in changes(self.ticket, current) if row[0] != "SLA due"]
         # While our own change is in flight its event may beat the HTTP answer: not news.
         if newer and what and not self._busy:
-            self.say("Updated just now — " + "; ".join(f"{label}: {old} → {new}" for label, old, new in what))
+            who = author(current, self.roles_of)
+            summary = "; ".join(f"{label}: {old} → {new}" for label, old, new in what)
+            self.say(f"{who} changed this ticket just now — {summary}")
         self.show_ticket(current)
         if newer:
             self.reload_thread()  # links may have changed with the version
@@ -245,7 +262,7 @@ class TicketView(QWidget):
         self, label: str, coro: Coroutine[Any, Any, Dispute], after: Callable[[], None] | None = None
     ) -> None:
         """Send one change; on success show the result, on failure explain (412: what changed)."""
-        seen = self.ticket
+        seen, seen_thread = self.ticket, self.thread_data
         self._busy = True
         self._update_actions()
         self.say(f"{label}…")
@@ -260,20 +277,56 @@ class TicketView(QWidget):
 
         def failed(exc: ApiError) -> None:
             self._busy = False
-            self.handle_failure(label, seen, exc)
+            self.handle_failure(label, seen, exc, seen_thread)
 
         self.ctx.tasks.start(coro, owner=self, on_result=done, on_error=failed)
 
-    def handle_failure(self, label: str, seen: Dispute | None, exc: ApiError) -> None:
-        self.say(explain(exc), error=True)
-        if isinstance(exc, PreconditionFailed) and exc.current and seen is not None:
-            current = Dispute.model_validate(exc.current)
-            self.show_ticket(current)
-            self.ticket_changed.emit(current)
-            dialog = ChangesDialog(seen, current, label, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.open()
+    def handle_failure(
+        self, label: str, seen: Dispute | None, exc: ApiError, seen_thread: Thread | None = None
+    ) -> None:
+        current = current_of(exc)
+        if current is not None and seen is not None and current.id == seen.id:
+            self.show_conflict(label, seen, current, seen_thread)
+        else:
+            self.say(explain(exc), error=True)
         self._update_actions()
+
+    def roles_of(self, staff_id: str) -> list[str]:
+        """A colleague's roles from the reference cache (empty when unknown)."""
+        member = self.ctx.cache.get(ReferenceDataset.STAFF, staff_id)
+        return [str(role) for role in member.roles] if isinstance(member, StaffMember) else []
+
+    def show_conflict(
+        self,
+        action: str,
+        seen: Dispute,
+        current: Dispute,
+        seen_thread: Thread | None,
+        kept: str | None = None,
+    ) -> None:
+        """A 412: show the current ticket and say who changed what; then reload the thread."""
+        if kept is None:
+            kept = "Your unsent comment is still in the box below." if self.composer.text.strip() else ""
+        self._conflict = (current.id, seen, current, action, seen_thread, kept)
+        self.show_ticket(current)
+        self.ticket_changed.emit(current)
+        self.say(conflict_text(seen, current, action, roles_of=self.roles_of, kept=kept), tone="conflict")
+        self.ctx.tasks.latest(
+            self, "thread", self.service.thread(current.id), on_result=self._conflict_thread_loaded
+        )
+
+    def _conflict_thread_loaded(self, thread: Thread) -> None:
+        conflict, self._conflict = self._conflict, None
+        if conflict is None or self.ticket is None or self.ticket.id != conflict[0]:
+            return
+        _id, seen, current, action, seen_thread, kept = conflict
+        self.show_thread(thread)
+        if seen_thread is None or self.ticket.version != current.version:
+            return  # nothing to compare with, or something newer was shown (and said) since
+        lines = thread_changes(seen_thread.links, thread.links, seen_thread.comments, thread.comments)
+        if lines:
+            text = conflict_text(seen, current, action, roles_of=self.roles_of, thread_lines=lines, kept=kept)
+            self.say(text, tone="conflict")
 
     def change_status(self, target: DisputeStatus) -> None:
         if self.ticket is None:
@@ -344,9 +397,9 @@ class TicketView(QWidget):
 
     # -- state -----------------------------------------------------------------------------------
 
-    def say(self, text: str, *, error: bool = False) -> None:
+    def say(self, text: str, *, error: bool = False, tone: str = "info") -> None:
         self.message.setText(text)
-        self.message.setStyleSheet("color: #c62828;" if error else "")
+        self.message.setStyleSheet(MESSAGE_STYLES["error" if error else tone])
         self.message.setVisible(bool(text))
 
     def _online_changed(self, online: bool) -> None:

@@ -131,7 +131,7 @@ def test_whole_lifecycle(
     )
     qtbot.mouseClick(manager_view.approve_button, LEFT)
     qtbot.waitUntil(lambda: "approved by a manager" in view.header.resolution.text(), timeout=15_000)
-    assert "Updated just now" in view.message.text()
+    assert "Max Manager (manager) changed this ticket just now" in view.message.text()
 
     click_move(qtbot, view, "closed", "Close", "Closed")
     assert not view.composer.isEnabled()
