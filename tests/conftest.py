@@ -47,6 +47,10 @@ def test_config(folder: Path, name: str, **changes: Any) -> SandboxConfig:
         reset=True,
         simulator=True,
         simulator_rate=TEST_SIMULATOR_RATE,
+        # The simulator would pay approved withdrawals after a few seconds and race every test
+        # that approves and then checks "approved": tests settle payouts themselves
+        # (bo_desktop.sandbox.payouts.settle_payouts).
+        payout_delay_seconds=24 * 3600,
     )
     return replace(config, **changes)
 

@@ -61,9 +61,15 @@ class Withdrawal(Versioned):
     claimed_by_name: str | None = None
     claim_expires_at: datetime | None = None
     decided_at: datetime | None = None
+    # Who made the final decision: the rejecter, or the approver whose approval completed it.
+    decided_by: str | None = None  # staff id
+    decided_by_name: str | None = None
     reject_reason_code: str | None = None
     reject_comment: str | None = None
-    psp_reference: str | None = None
+    psp_reference: str | None = None  # set once the PSP confirmed the payout (``paid``)
+    # The payout: when the PSP answered (``paid`` or ``failed``) and why it failed.
+    settled_at: datetime | None = None
+    failure_reason: str | None = None
 
 
 class ClaimRequest(ContractModel):

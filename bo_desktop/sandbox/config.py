@@ -25,5 +25,9 @@ class SandboxConfig:
     simulator_rate: float = 1.0  # multiplier of the base activity rate (events per second)
     four_eyes_threshold_eur_minor: int = 200_000  # EUR 2,000
     compensation_approval_eur_minor: int = 50_000  # EUR 500
+    # Seconds from the final approval until the PSP answers the payout (paid or failed); the
+    # simulator settles due payouts every tick. A few seconds so trainees see it happen; the test
+    # sandbox uses a day, so an approved withdrawal stays approved until a test settles it.
+    payout_delay_seconds: float = 5.0
     event_buffer: int = 10_000  # events kept for Last-Event-ID resume
     chaos: ChaosConfig = field(default_factory=ChaosConfig)

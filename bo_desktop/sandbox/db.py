@@ -351,9 +351,12 @@ class Withdrawal(Base):
     claimed_by: Mapped[str | None] = mapped_column(_str(16), index=True)
     claim_expires_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
+    decided_by: Mapped[str | None] = mapped_column(_str(16))  # rejecter or final approver
     reject_reason_code: Mapped[str | None] = mapped_column(_str(48))
     reject_comment: Mapped[str | None] = mapped_column(sa.Text)
     psp_reference: Mapped[str | None] = mapped_column(_str(64))
+    settled_at: Mapped[datetime | None]  # the PSP's answer to the payout (paid or failed)
+    failure_reason: Mapped[str | None] = mapped_column(_str(200))
     transaction_id: Mapped[str | None] = mapped_column(_str(16))  # the ledger row it debits
     updated_at: Mapped[datetime]
 

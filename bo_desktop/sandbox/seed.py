@@ -34,7 +34,10 @@ from .seed_disputes import dispute
 from .seed_payouts import maybe_cash_out, open_request
 from .seed_players import PlayerProfile, make_player
 
-SCHEMA_VERSION = 1
+# Bump when a table gains or changes columns: a stored database of another version is reseeded
+# at start (sandbox data is deterministic and disposable; there are no migrations).
+# 2: withdrawals.decided_by, settled_at, failure_reason.
+SCHEMA_VERSION = 2
 CHUNK_PLAYERS = 1_000
 OPEN_QUEUE_SHARE = 0.15  # of active players with money in: ~300 open withdrawals per 2,000 players
 DISPUTE_SHARE = 0.025

@@ -104,6 +104,15 @@ def add_withdrawal(
     if status == "awaiting_second_approval":
         claimed_by = None
     rejected = status == "rejected"
+    paid_or_failed = status in ("paid", "failed")
+    # Who decided: the approver who completed it (the latest approval is index 0), or for a
+    # rejection one of the payments staff, picked from the id (not the rng: the seed's random
+    # stream, and so every other seeded value, stays as it was).
+    decided_by = None
+    if approvers and settled:
+        decided_by = approvers[0]
+    elif rejected:
+        decided_by = PAYMENTS_STAFF[ctx.counters.get("withdrawal", 0) % len(PAYMENTS_STAFF)]
     ctx.add(
         db.Withdrawal,
         {
@@ -126,6 +135,9 @@ def add_withdrawal(
             "claimed_by": claimed_by,
             "claim_expires_at": ctx.now + timedelta(minutes=5) if claimed_by else None,
             "decided_at": decided_at,
+            "decided_by": decided_by,
+            "settled_at": decided_at + timedelta(minutes=3) if decided_at and paid_or_failed else None,
+            "failure_reason": "The provider declined the payout." if status == "failed" else None,
             "reject_reason_code": rng.choice(REJECT_CODES) if rejected else None,
             "reject_comment": "Rejected after review; see reason code." if rejected else None,
             "psp_reference": extra["psp_reference"] if status in ("paid", "failed") else None,

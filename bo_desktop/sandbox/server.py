@@ -29,7 +29,7 @@ from bo_desktop.contract.common import API_PREFIX
 
 from . import db
 from .config import SandboxConfig
-from .seed import SeedSummary, seed_database, stored_seed
+from .seed import SCHEMA_VERSION, SeedSummary, seed_database, stored_seed
 from .seed_core import Progress
 from .simulator import Simulator
 from .state import SandboxState
@@ -171,6 +171,7 @@ class SandboxServer:
             or meta is None
             or meta.get("seed") != config.seed
             or meta.get("players") != config.players
+            or meta.get("schema_version") != SCHEMA_VERSION  # older tables: reseed, no migrations
         ):
             self.seed_summary = seed_database(
                 engine,

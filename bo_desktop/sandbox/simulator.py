@@ -1,10 +1,11 @@
 """Live activity: deposits, play, withdrawals, disputes and alerts, plus metrics every second.
 
 One daemon thread ticks once a second. A tick draws how many of each business event happen
-(Poisson around the activity model in ``metrics`` × ``config.simulator_rate``), applies them in one short
-transaction, adds the tick's counters to the current minute's metric bucket, and then — after
-the commit, so subscribers never see uncommitted rows — publishes the entity events,
-``metrics.point`` (this second's values) and ``metrics.snapshot``.
+(Poisson around the activity model in ``metrics`` × ``config.simulator_rate``), applies them in
+one short transaction (with the payouts that are due: ``payouts.settle_due``), adds the tick's
+counters to the current minute's metric bucket, and then — after the commit, so subscribers never
+see uncommitted rows — publishes the entity events, ``metrics.point`` (this second's values) and
+``metrics.snapshot``.
 
 A thread rather than an asyncio task: the work is blocking SQLAlchemy, and the API's event loop
 must not stall behind it. ``stop()`` sets an event the loop waits on, so it returns within one
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 from bo_desktop.contract.events import EventType
 from bo_desktop.contract.metrics import TimeseriesPoint
 
-from . import db, metrics, sim_actions
+from . import db, metrics, payouts, sim_actions
 from .state import SandboxState
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,10 @@ class Simulator:
                         events.extend(outcome.events)
                         for name, value in outcome.counters.items():
                             counters[name] = counters.get(name, 0.0) + value
+            # Approved withdrawals whose PSP has answered (config.payout_delay_seconds). The test
+            # sandbox sets a delay of a day, so this never races a test that approves and then
+            # checks "approved"; tests settle their own payouts with payouts.settle_payouts.
+            events.extend(payouts.settle_due(session, state.config, rng, now, outage))
             metrics.add_to_buckets(
                 session, metrics.epoch_minute(now), counters, {"active_players": round(self._online)}
             )

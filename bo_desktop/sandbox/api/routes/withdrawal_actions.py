@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request, Response
@@ -25,7 +25,7 @@ from bo_desktop.contract.enums import OPEN_WITHDRAWAL_STATUSES, Permission, With
 from bo_desktop.contract.events import EventType
 from bo_desktop.contract.payments import ApproveRequest, ClaimRequest, RejectRequest, Withdrawal
 
-from ... import audit, reference_data
+from ... import audit, payouts, reference_data
 from ...db import Withdrawal as WithdrawalRow
 from ...db import WithdrawalApproval, utcnow
 from ...state import SandboxState
@@ -34,7 +34,7 @@ from ..deps import get_state
 from ..idempotency import IdempotencyKeyHeader, Outcome, run_mutation
 from ..permissions import Principal, authenticated, require
 from ..problems import ApiProblem, conflict, not_found, validation_problem
-from .withdrawals import active_holder, needs_four_eyes, staff_names, withdrawal_model
+from .withdrawals import active_holder, needs_four_eyes, staff_names, trail, withdrawal_model
 
 router = APIRouter(prefix="/withdrawals", tags=["withdrawals"])
 
@@ -50,19 +50,6 @@ def _locked(session: Session, withdrawal_id: str) -> WithdrawalRow:
     if row is None:
         raise not_found("withdrawal", withdrawal_id)
     return row
-
-
-def _trail(row: WithdrawalRow) -> dict[str, Any]:
-    """The audited state of a withdrawal: what its decisions change."""
-    return {
-        "version": row.version,
-        "status": row.status,
-        "claimed_by": row.claimed_by,
-        "claim_expires_at": row.claim_expires_at.isoformat() if row.claim_expires_at else None,
-        "decided_at": row.decided_at.isoformat() if row.decided_at else None,
-        "reject_reason_code": row.reject_reason_code,
-        "reject_comment": row.reject_comment,
-    }
 
 
 def _decide(
@@ -88,7 +75,7 @@ def _decide(
             row.version,
             lambda: withdrawal_model(session, row, state.config).model_dump(mode="json"),
         )
-        before = _trail(row)
+        before = trail(row)
         reason = change(session, row)
         row.version += 1
         row.updated_at = utcnow()
@@ -100,7 +87,7 @@ def _decide(
             entity_type="withdrawal",
             entity_id=row.id,
             before=before,
-            after=_trail(row),
+            after=trail(row),
             reason=reason,
         )
         model = withdrawal_model(session, row, state.config)
@@ -236,6 +223,7 @@ def approve(
         else:
             row.status = Status.APPROVED.value
             row.decided_at = now
+            row.decided_by = principal.staff_id  # the approval that completed it
         return body.comment or None
 
     return _decide(
@@ -276,8 +264,10 @@ def reject(
         _release_lease(row)
         row.status = Status.REJECTED.value
         row.decided_at = utcnow()
+        row.decided_by = principal.staff_id
         row.reject_reason_code = body.reason_code
         row.reject_comment = body.comment
+        payouts.release_reserved(session, row, "reversed")  # the money goes back to the balance
         return f"{body.reason_code}: {body.comment}" if body.comment else body.reason_code
 
     return _decide(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Query, Response
@@ -102,10 +102,32 @@ def withdrawal_models(
                     "claimed_by": holder,
                     "claimed_by_name": names.get(holder) if holder else None,
                     "claim_expires_at": row.claim_expires_at if holder else None,
+                    "decided_by_name": names.get(row.decided_by, row.decided_by) if row.decided_by else None,
                 }
             )
         )
     return result
+
+
+def trail(row: WithdrawalRow) -> dict[str, Any]:
+    """The audited state of a withdrawal: what its decisions and its payout change."""
+
+    def iso(at: datetime | None) -> str | None:
+        return at.isoformat() if at else None
+
+    return {
+        "version": row.version,
+        "status": row.status,
+        "claimed_by": row.claimed_by,
+        "claim_expires_at": iso(row.claim_expires_at),
+        "decided_at": iso(row.decided_at),
+        "decided_by": row.decided_by,
+        "reject_reason_code": row.reject_reason_code,
+        "reject_comment": row.reject_comment,
+        "psp_reference": row.psp_reference,
+        "settled_at": iso(row.settled_at),
+        "failure_reason": row.failure_reason,
+    }
 
 
 def withdrawal_model(session: Session, row: WithdrawalRow, config: SandboxConfig) -> Withdrawal:
