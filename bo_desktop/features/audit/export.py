@@ -1,42 +1,34 @@
 """Audit records to .xlsx (Qt-free, blocking: run it with ``run_in_worker``).
 
-A small writer of its own: the reports feature's workbook writer cannot be imported from here
-(features never import each other). openpyxl write-only mode keeps memory flat however long the
-trail; text that a spreadsheet would run as a formula (= + - @, tab, CR first) is written as an
-explicit string cell, since actors' reasons and player text end up in these cells. The file is
-written to a hidden ``.part`` next to the target and renamed into place only when complete.
+The columns and one row per record; ``core.xlsx`` does the rest (streaming, bold frozen header,
+autofilter, formula-looking text kept as text, since actors' reasons and player text end up in
+these cells, and a file that appears only when complete).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from bo_desktop.contract.audit import AuditRecord
+from bo_desktop.core.xlsx import Column, Sheet, write_workbook
 
 COLUMNS = [
-    ("Record", 9),
-    ("Time (UTC)", 20),
-    ("Actor", 22),
-    ("Actor id", 10),
-    ("Action", 24),
-    ("Entity type", 14),
-    ("Entity id", 14),
-    ("Reason", 50),
-    ("Before", 50),
-    ("After", 50),
-    ("Hash", 20),
+    Column("Record", 9),
+    Column("Time (UTC)", 20),
+    Column("Actor", 22),
+    Column("Actor id", 10),
+    Column("Action", 24),
+    Column("Entity type", 14),
+    Column("Entity id", 14),
+    Column("Reason", 50),
+    Column("Before", 50),
+    Column("After", 50),
+    Column("Hash", 20),
 ]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class ExportCancelled(Exception):
-    pass
 
 
 def _json(value: dict[str, Any] | None) -> str:
@@ -46,7 +38,7 @@ def _json(value: dict[str, Any] | None) -> str:
 def record_row(record: AuditRecord) -> list[Any]:
     return [
         record.seq,
-        record.at.replace(tzinfo=None),  # Excel has no time zones: the header says UTC
+        record.at,  # written as naive UTC: Excel has no time zones, the header says UTC
         record.actor_name,
         record.actor_id,
         record.action,
@@ -62,46 +54,14 @@ def record_row(record: AuditRecord) -> list[Any]:
 def write_audit_workbook(
     target: Path, pages: Iterable[Sequence[AuditRecord]], cancel: threading.Event | None = None
 ) -> int:
-    """Write every record of ``pages`` to ``target``; returns the number of records."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """Write every record of ``pages`` to ``target``; returns the number of records.
 
-    target = Path(target)
-    part = target.parent / f".{target.stem}.{secrets.token_hex(4)}.xlsx.part"
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Audit trail")
-    for index, (_title, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for title, _width in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    try:
+    Raises ``core.xlsx.ExportCancelled`` when ``cancel`` is set; no file is left then."""
+
+    def rows() -> Iterator[list[Any]]:
         for page in pages:
             for record in page:
-                if cancel is not None and cancel.is_set():
-                    raise ExportCancelled
-                row: list[Any] = []
-                for value in record_row(record):
-                    if isinstance(value, str) and value.startswith(FORMULA_START):
-                        cell = WriteOnlyCell(sheet, value=value)
-                        cell.data_type = "s"  # a string, never a formula
-                        row.append(cell)
-                    else:
-                        row.append(value)
-                sheet.append(row)
-                count += 1
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
-        workbook.save(part)
-        os.replace(part, target)
-    finally:
-        if part.exists():
-            part.unlink()
+                yield record_row(record)
+
+    [count] = write_workbook(target, [Sheet("Audit trail", COLUMNS, rows())], cancel=cancel)
     return count

@@ -38,10 +38,11 @@ from bo_desktop.contract.reference import StaffMember
 from bo_desktop.core.api.errors import ApiError
 from bo_desktop.core.context import AppContext
 from bo_desktop.core.workers import run_in_worker
+from bo_desktop.core.xlsx import ExportCancelled
 from bo_desktop.widgets.labels import mute, plain_label
 from bo_desktop.widgets.naming import named
 
-from .export import ExportCancelled, write_audit_workbook
+from .export import write_audit_workbook
 from .model import AuditModel, Col
 from .service import ENTITY_TYPES, AuditFilter, AuditService, diff, verification_text
 
