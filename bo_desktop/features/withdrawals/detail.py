@@ -41,6 +41,7 @@ from .formatting import (
 )
 from .lookups import Lookups
 from .message_bar import MessageBar
+from .messages import payout_text
 
 _LIMIT_NAMES = {
     "deposit_daily": "Deposit / day",
@@ -112,7 +113,9 @@ class WithdrawalDetailPane(QScrollArea):
         self.requested = mute(named(plain_label(), "detailRequested"))
         self.four_eyes = named(plain_label(wrap=True), "detailFourEyes")
         self.claim = named(plain_label(wrap=True), "detailClaim")
-        for label in (self.amount, self.requested, self.four_eyes, self.claim):
+        # After the decision: who decided, and the payout (PSP reference, or why it failed).
+        self.payout = named(plain_label(wrap=True), "detailPayout")
+        for label in (self.amount, self.requested, self.four_eyes, self.payout, self.claim):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             content.addWidget(label)
 
@@ -209,6 +212,7 @@ class WithdrawalDetailPane(QScrollArea):
             WithdrawalStatus.APPROVED: ("#2e7d32", "#ffffff"),
             WithdrawalStatus.PAID: ("#2e7d32", "#ffffff"),
             WithdrawalStatus.REJECTED: ("#b71c1c", "#ffffff"),
+            WithdrawalStatus.FAILED: ("#e65100", "#ffffff"),
             WithdrawalStatus.AWAITING_SECOND_APPROVAL: ("#f9a825", "#1a1a1a"),
         }.get(w.status, ("#546e7a", "#ffffff"))
         _chip(self.status, fill, ink)
@@ -220,6 +224,9 @@ class WithdrawalDetailPane(QScrollArea):
         age = format_age((datetime.now(UTC) - w.requested_at).total_seconds())
         self.requested.setText(f"Requested {format_datetime(w.requested_at)} ({age} ago)")
         self.four_eyes.setText(self._four_eyes_text(w))
+        payout = payout_text(w)
+        self.payout.setText(payout)
+        self.payout.setVisible(bool(payout))
         self.set_lease_left(None)
         self._render_signals(w)
         self.player_name.setText(f"{w.player_name} ({w.player_id})")
@@ -228,7 +235,8 @@ class WithdrawalDetailPane(QScrollArea):
         names = ", ".join(a.staff_name for a in w.approvals)
         if w.status == WithdrawalStatus.REJECTED:
             reason = self._look.reason_label(w.reject_reason_code or "")
-            return f"Rejected: {reason}. {w.reject_comment or ''}".strip()
+            by = f" by {w.decided_by_name}" if w.decided_by_name else ""
+            return f"Rejected{by}: {reason}. {w.reject_comment or ''}".strip()
         if not w.requires_four_eyes:
             done = f" — approved by {names}" if names else ""
             return f"One approval decides it{done}."

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bo_desktop.contract.enums import WithdrawalStatus
 from bo_desktop.contract.payments import Withdrawal
 from bo_desktop.core.api.errors import (
     ApiError,
@@ -24,7 +25,7 @@ from bo_desktop.core.api.errors import (
     ValidationFailed,
 )
 
-from .formatting import format_money, status_label
+from .formatting import format_datetime, format_money, status_label
 from .service import Action, Outcome, OutcomeKind
 
 VERBS = {Action.APPROVE: "approval", Action.REJECT: "rejection"}
@@ -63,12 +64,53 @@ def describe_changes(seen: Withdrawal | None, now: Withdrawal) -> list[str]:
         if seen.risk_score != now.risk_score:
             lines.append(f"Risk score: {seen.risk_score} → {now.risk_score}")
     if now.reject_reason_code and (seen is None or seen.reject_reason_code != now.reject_reason_code):
-        lines.append(f"Rejected with reason {now.reject_reason_code}: {now.reject_comment or 'no comment'}")
+        by = f" by {now.decided_by_name}" if now.decided_by_name else ""
+        lines.append(f"Rejected{by} (reason {now.reject_reason_code}): {now.reject_comment or 'no comment'}")
+    lines.extend(_payout_changes(seen, now))
     if now.claimed_by_name and not any("Claimed by" in line for line in lines):
         lines.append(f"Currently claimed by {now.claimed_by_name}")
     if not lines:
         lines.append(f"Its version moved from {seen.version if seen else '?'} to {now.version}.")
     return lines
+
+
+def _payout_changes(seen: Withdrawal | None, now: Withdrawal) -> list[str]:
+    """The payout's news: who completed the approval, and what the PSP answered."""
+    lines: list[str] = []
+    # With the earlier version at hand, the new approvals above already name the approvers.
+    if seen is None and now.status != WithdrawalStatus.REJECTED and now.decided_by_name:
+        lines.append(f"Approval completed by {now.decided_by_name}")
+    if seen is not None and seen.status == now.status:
+        return lines
+    if now.status == WithdrawalStatus.PAID:
+        lines.append(f"Paid by {now.psp.value.capitalize()}, reference {now.psp_reference or '—'}")
+    elif now.status == WithdrawalStatus.FAILED:
+        lines.append(
+            f"Payout failed: {now.failure_reason or 'no reason given'} "
+            "(the amount went back to the player's balance)"
+        )
+    return lines
+
+
+def payout_text(w: Withdrawal) -> str:
+    """One line on the payout for the detail pane ("" while there is none to speak of)."""
+    psp = w.psp.value.capitalize()
+    by = f" by {w.decided_by_name}" if w.decided_by_name else ""
+    when = f" {format_datetime(w.decided_at)}" if w.decided_at else ""
+    decided = f"Approved{by}{when}"
+    settled = format_datetime(w.settled_at) if w.settled_at else ""
+    if w.status == WithdrawalStatus.APPROVED:
+        return f"{decided}. Sent to {psp}; waiting for its confirmation."
+    if w.status == WithdrawalStatus.PAID:
+        return f"{decided}. Paid by {psp} {settled} — PSP reference {w.psp_reference or '—'}."
+    if w.status == WithdrawalStatus.FAILED:
+        return (
+            f"{decided}. Payout failed {settled}: {w.failure_reason or 'no reason given'} "
+            "The amount went back to the player's balance; contact the player before a new request."
+        )
+    if w.status == WithdrawalStatus.REJECTED:
+        return f"Rejected{by}{when}."
+    return ""
 
 
 def explain(error: ApiError, action: str) -> str:

@@ -234,8 +234,16 @@ class WithdrawalsPanel(QWidget):
         self._update_actions()
 
     def _who_changed(self, w: Withdrawal) -> str:
+        by = f" by {w.decided_by_name}" if w.decided_by_name else ""
         if w.status == WithdrawalStatus.REJECTED:
-            return f"reason: {self.lookups.reason_label(w.reject_reason_code or '')}"
+            reason = self.lookups.reason_label(w.reject_reason_code or "")
+            return f"{by.strip() + ', ' if by else ''}reason: {reason}"
+        if w.status == WithdrawalStatus.PAID:
+            return f"PSP reference {w.psp_reference or '—'}"
+        if w.status == WithdrawalStatus.FAILED:
+            return w.failure_reason or "the PSP gave no reason"
+        if w.decided_by_name:
+            return f"approval completed by {w.decided_by_name}"
         if w.approvals:
             return f"approved by {', '.join(a.staff_name for a in w.approvals)}"
         return "changed by a colleague or the payment system"
