@@ -2,80 +2,62 @@
 
 Two sheets: the triangle (one row per cohort with its totals, then retention per period offset as
 real fractions formatted as percentages) and the same triangle as rolling retention; an "About"
-sheet records the filters and when. Written to a hidden ``.part`` file and renamed only when
-complete, so a failed export leaves nothing behind.
+sheet records the filters and when. ``core.xlsx`` writes them: a failed export leaves nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from bo_desktop.contract.retention import CohortReport
+from bo_desktop.contract.retention import Cohort, CohortReport
+from bo_desktop.core.xlsx import DATE_FORMAT, PERCENT_FORMAT, Column, Sheet, money_format, write_workbook
 
+EUR = money_format("EUR")
 TOTALS = (
-    "Cohort start (UTC)",
-    "Players",
-    "Churned",
-    "Deposits (EUR)",
-    "NGR (EUR)",
-    "ARPU (EUR)",
-    "LTV (EUR)",
+    Column("Cohort start (UTC)", number_format=DATE_FORMAT),
+    Column("Players"),
+    Column("Churned"),
+    Column("Deposits (EUR)", number_format=EUR),
+    Column("NGR (EUR)", number_format=EUR),
+    Column("ARPU (EUR)", number_format=EUR),
+    Column("LTV (EUR)", number_format=EUR),
 )
 
 
-def write_cohorts(path: Path, report: CohortReport, filters: Mapping[str, object]) -> None:
-    from openpyxl import Workbook  # ~170 ms: only when someone exports
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+def cohort_row(cohort: Cohort, *, rolling: bool) -> list[Any]:
+    return [
+        cohort.start,
+        cohort.size,
+        cohort.churned,
+        cohort.deposits_eur_minor / 100,
+        cohort.ngr_eur_minor / 100,
+        cohort.arpu_eur_minor / 100,
+        cohort.ltv_eur_minor / 100,
+        *(c.rolling_retention if rolling else c.retention for c in cohort.cells),
+    ]
 
-    book = Workbook(write_only=True)
+
+def write_cohorts(path: Path, report: CohortReport, filters: Mapping[str, object]) -> None:
     width = max((len(c.cells) for c in report.cohorts), default=0)
-    bold = Font(bold=True)
-    for title, rolling in (("Retention", False), ("Rolling retention", True)):
-        sheet = book.create_sheet(title)
-        sheet.freeze_panes = "H2"
-        header = []
-        for text in (*TOTALS, *(f"{report.period.value} {k}" for k in range(width))):
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        for cohort in report.cohorts:
-            row: list[object] = []
-            start = WriteOnlyCell(sheet, value=cohort.start.astimezone(UTC).replace(tzinfo=None))
-            start.number_format = "yyyy-mm-dd"
-            row += [start, cohort.size, cohort.churned]
-            for minor in (
-                cohort.deposits_eur_minor,
-                cohort.ngr_eur_minor,
-                cohort.arpu_eur_minor,
-                cohort.ltv_eur_minor,
-            ):
-                money = WriteOnlyCell(sheet, value=minor / 100)
-                money.number_format = "#,##0.00 [$EUR]"
-                row.append(money)
-            for c in cohort.cells:
-                share = WriteOnlyCell(sheet, value=c.rolling_retention if rolling else c.retention)
-                share.number_format = "0.0%"
-                row.append(share)
-            sheet.append(row)
-    about = book.create_sheet("About")
-    about.append(["Report", f"Retention cohorts by first-deposit {report.period.value}"])
-    about.append(["Generated (UTC)", report.generated_at.astimezone(UTC).replace(tzinfo=None)])
-    about.append(["Exported (UTC)", datetime.now(UTC).replace(tzinfo=None, microsecond=0)])
-    for key, value in filters.items():
-        about.append([f"Filter: {key}", str(value)])
-    about.append(
-        ["Definitions", "Active = placed a settled bet in the period; NGR = bets − wins − bonus credits."]
-    )
-    part = path.with_name(f".{path.name}.part")
-    try:
-        book.save(part)
-        os.replace(part, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            part.unlink()
+    offsets = [Column(f"{report.period.value} {k}", number_format=PERCENT_FORMAT) for k in range(width)]
+    sheets = [
+        Sheet(
+            title,
+            [*TOTALS, *offsets],
+            [cohort_row(cohort, rolling=rolling) for cohort in report.cohorts],
+            frozen_columns=len(TOTALS),
+            autofilter=False,
+        )
+        for title, rolling in (("Retention", False), ("Rolling retention", True))
+    ]
+    about = [
+        ("Report", f"Retention cohorts by first-deposit {report.period.value}"),
+        ("Generated (UTC)", report.generated_at),
+        ("Exported (UTC)", datetime.now(UTC).replace(microsecond=0)),
+        *((f"Filter: {key}", str(value)) for key, value in filters.items()),
+        ("Definitions", "Active = placed a settled bet in the period; NGR = bets − wins − bonus credits."),
+    ]
+    write_workbook(path, sheets, about=about)
