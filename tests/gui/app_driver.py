@@ -17,23 +17,13 @@ from bo_desktop.shell.main_window import MainWindow
 
 
 class AppDriver:
-    def __init__(
-        self,
-        qtbot: Any,
-        loop: asyncio.AbstractEventLoop,
-        options: Options,
-        registry: DockRegistry | None = None,
-    ) -> None:
+    def __init__(self, qtbot: Any, loop: asyncio.AbstractEventLoop, options: Options) -> None:
         self.qtbot = qtbot
         qapp = QApplication.instance()
         assert isinstance(qapp, QApplication)
         self.settings = Settings()
         self.app = Application(
-            qapp,
-            options,
-            settings=self.settings,
-            credentials=CredentialStore(),
-            registry=registry if registry is not None else DockRegistry(),
+            qapp, options, settings=self.settings, credentials=CredentialStore(), registry=DockRegistry()
         )
         self.task = loop.create_task(self.app.run())
 

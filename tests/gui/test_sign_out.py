@@ -159,6 +159,8 @@ def test_session_revoked_on_the_server_brings_the_login_back(
     assert again.ui.passwordEdit.text() == ""
     assert key not in memory_keyring.store
     assert driver.app.errors.dialog is None  # told once, in words, not as an error dialog
+    if SCREENSHOTS.is_dir():
+        again.grab().save(str(SCREENSHOTS / "after_session_lost.png"))
     # Quitting from the login dialog now ends the app cleanly.
     assert driver.quit() == 0
 
