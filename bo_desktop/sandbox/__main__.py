@@ -36,6 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-simulator", action="store_true", help="no live activity")
     parser.add_argument("--simulator-rate", type=float, default=1.0, help="activity multiplier (default 1)")
     parser.add_argument("--access-token-ttl", type=int, default=SandboxConfig.access_token_ttl, metavar="S")
+    parser.add_argument(
+        "--payout-delay",
+        type=float,
+        default=SandboxConfig.payout_delay_seconds,
+        metavar="S",
+        help=f"seconds from approval to the PSP's answer (default {SandboxConfig.payout_delay_seconds:g})",
+    )
     chaos = parser.add_argument_group("fault injection")
     chaos.add_argument("--latency-ms", type=int, default=0)
     chaos.add_argument("--error-rate-before-commit", type=float, default=0.0, metavar="RATE")
@@ -70,6 +77,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         access_token_ttl=args.access_token_ttl,
         simulator=not args.no_simulator,
         simulator_rate=args.simulator_rate,
+        payout_delay_seconds=args.payout_delay,
         chaos=chaos,
     )
 

@@ -199,7 +199,21 @@ class WithdrawalsPanel(QWidget):
     # -- live changes ------------------------------------------------------------------------------
 
     def apply_live(self, batch: list[Withdrawal]) -> None:
+        # A failed payout needs payments staff (contact the player, check the destination), but
+        # it is not a queue item: there is no decision left to make on it and its money is back
+        # on the balance. It is announced instead, once per change (a stale repeat is not).
+        failed = [
+            w
+            for w in batch
+            if w.status == WithdrawalStatus.FAILED and (self.model.version_of(w.id) or 0) < w.version
+        ]
         self.apply_changes(batch, live=True)
+        for w in failed:
+            amount = self.lookups.money(w.amount_minor, w.currency)
+            self.ctx.notifier.warning(
+                f"Payout of {w.id} failed ({w.player_name}, {amount}): "
+                f"{w.failure_reason or 'no reason given'} The amount is back on the player's balance."
+            )
 
     def apply_changes(self, batch: list[Withdrawal], *, live: bool = False) -> None:
         """Apply server states to the table (keeping the scroll anchor) and to the open item."""
