@@ -3,51 +3,34 @@
 Excel gets real numbers and real dates, never text that looks like one: money in major units
 with the row's currency as a number format, ratios as fractions formatted as percentages,
 timestamps as naive UTC datetimes (Excel has no time zones; the headers say "UTC"), durations as
-fractions of a day formatted ``[h]:mm``. Text that Excel would read as a formula is kept as text
-by the writer (see :func:`is_formula_like`).
+fractions of a day formatted ``[h]:mm``. The rules every export shares (text that Excel would read
+as a formula kept as text, control characters dropped, naive-UTC datetimes) are ``core.xlsx``'s.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from bo_desktop.contract.reports import ColumnType, ReportColumn
+from bo_desktop.core.xlsx import (
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    INTEGER_FORMAT,
+    PERCENT_FORMAT,
+    money_format,
+    naive_utc,
+    safe_text,
+)
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# XML 1.0 cannot carry these control characters; openpyxl raises on them, so they are dropped.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-INTEGER_FORMAT = "#,##0"
-RATIO_FORMAT = "0.0%"
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+RATIO_FORMAT = PERCENT_FORMAT
 DURATION_FORMAT = "[h]:mm"
-
-
-def money_format(currency: str | None, minor_units: int = 2) -> str:
-    """``#,##0.00 [$EUR]``: a currency format Excel and LibreOffice both render as "1,234.50 EUR"."""
-    decimals = "." + "0" * minor_units if minor_units else ""
-    if not currency:
-        return f"#,##0{decimals}"
-    return f"#,##0{decimals} [${currency}]"
-
-
-def is_formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_PREFIXES)
-
-
-def clean_text(value: Any) -> str:
-    return _ILLEGAL_XML.sub("", value if isinstance(value, str) else str(value))
 
 
 def _datetime(value: Any) -> datetime | None:
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment.replace(microsecond=0)  # the sheet shows seconds; sub-second noise is not data
+    return naive_utc(moment).replace(microsecond=0)  # the sheet shows seconds; sub-second noise is not data
 
 
 def _date(value: Any) -> date:
@@ -81,7 +64,7 @@ def converter(column: ReportColumn, minor_units: Mapping[str, int]) -> Converter
         return _skip_none(lambda v, _r: (float(v) / 86_400, DURATION_FORMAT))
     if kind == ColumnType.BOOLEAN:
         return _skip_none(lambda v, _r: (bool(v), None))
-    return _skip_none(lambda v, _r: (clean_text(v), None))
+    return _skip_none(lambda v, _r: (safe_text(v), None))
 
 
 def _skip_none(convert: Converter) -> Converter:

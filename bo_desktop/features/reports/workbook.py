@@ -9,36 +9,34 @@ from the rows as they were written; then an "About" sheet that makes the file se
 checkable: report, filters, when (UTC and local), who, which server, app version, row count, the
 comparison with the server's own totals, and a SHA-256 of the data as received.
 
-Crash safety: openpyxl's write-only mode keeps rows in its own temp file and assembles the zip
-in ``save``; we save to a hidden ``.part`` file next to the target and ``os.replace`` it into
-place only when everything succeeded, so a cancelled or failed export leaves no file at all, and
-an existing file of the same name is only replaced by a complete one.
+Writing itself (streaming in openpyxl's write-only mode, the header, the cell rules, the
+``.part`` file renamed into place only when complete, cancelling, the About sheet) is
+``core.xlsx``'s; this module adds what is the report's own: columns and number formats from the
+report contract, the totals rows, and the About facts.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import secrets
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bo_desktop.contract.reports import ColumnType, ReportColumn, ReportTotals, TotalRule
+from bo_desktop.core import xlsx
+from bo_desktop.core.xlsx import ExportCancelled, Styled
 
-from .cells import converter, display_width, is_formula_like
+from .cells import Converter, converter, display_width
 from .totals import TotalsAccumulator, compare_totals
+
+__all__ = ["AboutInfo", "ExportCancelled", "WriteResult", "row_digest_line", "write_report"]
 
 CHECKSUM_METHOD = "SHA-256 over the rows as received: one JSON array per row, columns in sheet order."
 MAX_SHEET_ROWS = 1_048_576 - 3  # Excel's limit, minus the header, a gap and one totals row
-
-
-class ExportCancelled(Exception):
-    """The user (or the CLI's Ctrl+C) cancelled; nothing was left behind."""
+NO_ROWS = "No rows match this report's period and filters."
 
 
 @dataclass(frozen=True)
@@ -89,153 +87,123 @@ def write_report(
     filters) and compared with the totals of the rows written. ``cancelled`` is polled between
     rows, so cancelling takes effect within one row.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
     target = Path(target)
-    # Hidden, unique, in the target folder (so the final rename is atomic on one file system);
-    # created with open(..., "x") rather than mkstemp so the file gets the user's usual
-    # permissions: a report is meant to be shared.
-    part = target.parent / f".{target.stem}.{secrets.token_hex(4)}.xlsx.part"
-    part.open("xb").close()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_safe_title(sheet_title))
-    try:
-        keys = [c.key for c in columns]
-        converters = [converter(c, minor_units or {}) for c in columns]
-        bold = Font(bold=True)
-        header_fill = PatternFill("solid", fgColor="DDE4EE")
-        page_iter = iter(pages)
-        first = list(next(page_iter, []))
-        for index, column in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = display_width(column, first[:200])
-        sheet.freeze_panes = "A2"  # must precede the first row: write-only mode writes views first
+    keys = [c.key for c in columns]
+    converters = [converter(c, minor_units or {}) for c in columns]
+    page_iter = iter(pages)
+    first = list(next(page_iter, []))
+    # Widths from the first page: write-only mode writes them before the first row.
+    sheet_columns = [xlsx.Column(c.title, display_width(c, first[:200])) for c in columns]
+    tally = _Tally(columns)
 
-        header = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, value=column.title)
-            cell.font, cell.fill = bold, header_fill
-            cell.alignment = Alignment(vertical="center", wrap_text=False)
-            header.append(cell)
-        sheet.append(header)
+    def batches() -> Iterator[Sequence[Mapping[str, Any]]]:
+        nonlocal first
+        batch, first = first, []  # the first page is not kept for the whole export
+        yield batch
+        yield from page_iter
 
-        digest = hashlib.sha256()
-        accumulator = TotalsAccumulator(columns)
-        rows = 0
-
-        def write_rows(batch: Sequence[Mapping[str, Any]]) -> None:
-            nonlocal rows
+    def rows() -> Iterator[list[Any]]:
+        for batch in batches():
             for row in batch:
-                if cancelled():
-                    raise ExportCancelled
-                if rows >= MAX_SHEET_ROWS:
-                    raise OverflowError(f"more than {MAX_SHEET_ROWS:,} rows: narrow the period or filters")
-                cells = []
-                for convert, key in zip(converters, keys, strict=True):
-                    value, number_format = convert(row.get(key), row)
-                    cell = WriteOnlyCell(sheet, value=value)
-                    if number_format:
-                        cell.number_format = number_format
-                    elif isinstance(value, str) and is_formula_like(value):
-                        cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
-                    cells.append(cell)
-                sheet.append(cells)
-                digest.update(row_digest_line(keys, row))
-                accumulator.add(row)
-                rows += 1
+                cells = [
+                    _cell(convert(row.get(key), row)) for convert, key in zip(converters, keys, strict=True)
+                ]
+                tally.digest.update(row_digest_line(keys, row))
+                tally.accumulator.add(row)
+                yield cells
 
-        write_rows(first)
-        del first
-        for batch in page_iter:
-            write_rows(batch)
-        if cancelled():
-            raise ExportCancelled
-        last_column = get_column_letter(len(columns))
-        sheet.auto_filter.ref = f"A1:{last_column}{rows + 1}"
+    def footer(written: int) -> list[list[Any]]:
+        tally.rows, tally.totals = written, tally.accumulator.result()
+        lines: list[list[Any]] = []
+        if written == 0:  # an empty sheet looks like a failed export; say that it is not
+            lines.append([Styled(NO_ROWS, italic=True)])
+        for currency, values in tally.totals.items():
+            lines.append(_totals_row(columns, currency, values, converters))
+        return lines
 
-        totals = accumulator.result()
-        sheet.append([])
-        if rows == 0:  # an empty sheet looks like a failed export; say that it is not
-            note = WriteOnlyCell(sheet, value="No rows match this report's period and filters.")
-            note.font = Font(italic=True)
-            sheet.append([note])
-        for currency, values in totals.items():
-            sheet.append(_totals_row(sheet, columns, currency, values, converters, bold, WriteOnlyCell))
-
+    def about_lines() -> list[tuple[str, Any]]:
         expected = server_totals()
-        differences = compare_totals(totals, expected, rows) if expected is not None else []
-        checksum = digest.hexdigest()
-        by_currency = {c: n for c, n in accumulator.rows_by_group.items() if c}
-        _write_about(workbook, about, rows, by_currency, checksum, expected is not None, differences, bold)
-        if cancelled():
-            raise ExportCancelled
-        workbook.save(part)
-        os.replace(part, target)
-        return WriteResult(target, rows, checksum, totals, differences, expected is not None)
-    except BaseException:
-        _discard(workbook)
-        with contextlib.suppress(FileNotFoundError):
-            part.unlink()
-        raise
+        tally.checked = expected is not None
+        if expected is not None:
+            tally.differences = compare_totals(tally.totals, expected, tally.rows)
+        return _about_lines(about, tally)
+
+    sheet = xlsx.Sheet(
+        sheet_title,
+        sheet_columns,
+        rows(),
+        header_fill=xlsx.HEADER_FILL,
+        footer=footer,
+        max_rows=MAX_SHEET_ROWS,
+        title_fallback="Report",
+    )
+    xlsx.write_workbook(target, [sheet], about=about_lines, cancel=_Polled(cancelled))
+    checksum = tally.digest.hexdigest()
+    return WriteResult(target, tally.rows, checksum, tally.totals, tally.differences, tally.checked)
+
+
+class _Tally:
+    """What writing the rows learns: their checksum and totals, and the check against the server's."""
+
+    def __init__(self, columns: Sequence[ReportColumn]) -> None:
+        self.digest = hashlib.sha256()
+        self.accumulator = TotalsAccumulator(columns)
+        self.rows = 0
+        self.totals: dict[str | None, dict[str, Any]] = {}
+        self.checked = False
+        self.differences: list[str] = []
+
+
+@dataclass(frozen=True)
+class _Polled:
+    """A ``cancelled()`` callable as the flag ``core.xlsx`` polls."""
+
+    cancelled: Callable[[], bool]
+
+    def is_set(self) -> bool:
+        return self.cancelled()
+
+
+def _cell(converted: tuple[Any, str | None]) -> Any:
+    value, number_format = converted
+    return Styled(value, number_format) if number_format else value
 
 
 def _totals_row(
-    sheet: Any,
     columns: Sequence[ReportColumn],
     currency: str | None,
     values: Mapping[str, Any],
-    converters: Sequence[Any],
-    bold: Any,
-    make_cell: Any,
+    converters: Sequence[Converter],
 ) -> list[Any]:
     label = f"Total {currency}" if currency else "Total"
     row_values: dict[str, Any] = {c.key: values.get(c.key) for c in columns if c.total != TotalRule.NONE}
     currency_keys = {c.currency_key for c in columns if c.currency_key}
     for key in currency_keys:
         row_values[key] = currency
-    cells = []
+    cells: list[Any] = []
     for index, (column, convert) in enumerate(zip(columns, converters, strict=True)):
         if index == 0:
-            cell = make_cell(sheet, value=label)
+            cells.append(label)
         elif column.key in row_values:
-            value, number_format = convert(row_values[column.key], row_values)
+            converted = convert(row_values[column.key], row_values)
             if column.type == ColumnType.BOOLEAN:  # a count of true rows, not a boolean
-                value, number_format = row_values[column.key], "#,##0"
-            cell = make_cell(sheet, value=value)
-            if number_format:
-                cell.number_format = number_format
+                converted = row_values[column.key], xlsx.INTEGER_FORMAT
+            cells.append(_cell(converted))
         else:
-            cell = make_cell(sheet, value=None)
-        cell.font = bold
-        cells.append(cell)
+            cells.append(None)
     return cells
 
 
-def _write_about(
-    workbook: Any,
-    about: AboutInfo,
-    rows: int,
-    rows_by_currency: Mapping[str, int],
-    checksum: str,
-    checked: bool,
-    differences: list[str],
-    bold: Any,
-) -> None:
-    from openpyxl.cell import WriteOnlyCell
-
-    sheet = workbook.create_sheet("About")
-    sheet.column_dimensions["A"].width = 26
-    sheet.column_dimensions["B"].width = 90
+def _about_lines(about: AboutInfo, tally: _Tally) -> list[tuple[str, Any]]:
+    rows_by_currency = {c: n for c, n in tally.accumulator.rows_by_group.items() if c}
     local = about.generated_at.astimezone()
-    if not checked:
+    if not tally.checked:
         check = "Not checked (the server's totals were not available)."
-    elif differences:
-        check = "DIFFERS from the server's totals: " + "; ".join(differences)
+    elif tally.differences:
+        check = "DIFFERS from the server's totals: " + "; ".join(tally.differences)
     else:
         check = "Matches the server's totals for the same filters."
-    lines: list[tuple[str, Any]] = [
+    return [
         ("Report", about.report_title),
         ("Report kind", about.kind),
         ("Period", about.period),
@@ -245,42 +213,14 @@ def _write_about(
         ("Generated by", about.generated_by),
         ("Server", about.server),
         ("App version", f"bo-desktop {about.app_version}"),
-        ("Data rows", rows),
+        ("Data rows", tally.rows),
         *(
             [("Rows by currency", ", ".join(f"{c} {n:,}" for c, n in sorted(rows_by_currency.items())))]
             if len(rows_by_currency) > 1
             else []
         ),
         ("Totals check", check),
-        ("Data SHA-256", checksum),
+        ("Data SHA-256", tally.digest.hexdigest()),
         ("Checksum method", CHECKSUM_METHOD),
         *(("Note", note) for note in about.notes),
     ]
-    for label, value in lines:
-        name = WriteOnlyCell(sheet, value=label)
-        name.font = bold
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str) and is_formula_like(value):
-            cell.data_type = "s"
-        sheet.append([name, cell])
-
-
-def _safe_title(text: str) -> str:
-    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in text).strip()
-    return cleaned[:31] or "Report"
-
-
-def _discard(workbook: Any) -> None:
-    """Remove openpyxl's per-sheet temp files of an abandoned write-only workbook.
-
-    openpyxl deletes them only in ``save`` or at interpreter exit; a long-running app that
-    cancels exports would otherwise collect them in the temp directory.
-    """
-    for sheet in workbook.worksheets:
-        writer = getattr(sheet, "_writer", None)
-        if writer is None:
-            continue  # no row was ever written: no temp file
-        with contextlib.suppress(Exception):
-            sheet.close()  # ends the row generator first, or its finaliser writes to a closed file
-        with contextlib.suppress(Exception):
-            writer.cleanup()
