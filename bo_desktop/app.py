@@ -20,7 +20,7 @@ import asyncio
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,7 +86,7 @@ class SignInAgain:
 
     profile: ServerProfile
     username: str
-    notice: str = field(default="")
+    notice: str = ""
 
 
 def session_ended_message(reason: str) -> str:
