@@ -170,6 +170,13 @@ class Composer(QWidget):
             self._save_timer.stop()
             self._emit_draft()
 
+    def take_pending(self) -> tuple[str, bool] | None:
+        """The (text, internal) of an edit still waiting for its debounced save, if any."""
+        if not self._save_timer.isActive():
+            return None
+        self._save_timer.stop()
+        return self.text, self.is_internal
+
     def set_online(self, online: bool) -> None:
         self._online = online
         self._update_enabled()

@@ -108,6 +108,19 @@ class DraftStore:
     async def discard(self, dispute_id: str) -> None:
         await run_in_worker(self._remove, dispute_id)
 
+    def save_now(self, dispute_id: str, text: str, internal: bool) -> None:
+        """Save (or, for blank text, discard) at once on the calling thread.
+
+        Only for the moment the composer goes away (window closed, signed out, session lost):
+        a worker task started then would be cancelled with the window's tasks before it ran.
+        One small JSON file: a few milliseconds.
+        """
+        if text.strip():
+            saved_at = datetime.now(UTC).isoformat(timespec="seconds")
+            self._put(dispute_id, Draft(text, internal, None, saved_at))
+        else:
+            self._remove(dispute_id)
+
     async def ids(self) -> list[str]:
         """Tickets with an unsent draft (the inbox marks them)."""
         return await run_in_worker(self._ids)

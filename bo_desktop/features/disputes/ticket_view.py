@@ -15,7 +15,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -354,6 +354,15 @@ class TicketView(QWidget):
             self.ctx.requests.open_player.emit(self.ticket.player_id)
 
     # -- comments and drafts ---------------------------------------------------------------------
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        # Window closing, sign-out, a lost session or the dock hidden: the last keystrokes may
+        # still be waiting for the debounce, and the async save would be cancelled with this
+        # view's tasks. Write them now.
+        pending = self.composer.take_pending()
+        if pending is not None and self.ticket is not None:
+            self.drafts.save_now(self.ticket.id, *pending)
+        super().hideEvent(event)
 
     def _save_draft(self, text: str, internal: bool) -> None:
         if self.ticket is None:

@@ -68,3 +68,24 @@ def test_draft_survives_server_down_and_app_restart(
     comments = api_as("support", restarted).client.get(f"/disputes/{ticket['id']}/comments").json()
     assert [c["body"] for c in comments].count(WORDS) == 1
     qtbot.waitUntil(lambda: ticket["id"] not in json.loads(drafts_path(url, "support").read_text()))
+
+
+def test_words_typed_just_before_the_window_closes_are_kept(
+    qtbot: Any,
+    fresh_sandbox: Callable[..., Any],
+    contexts: Contexts,
+    open_panel: Callable[[AppContext], DisputesPanel],
+    api_as: Callable[..., ApiAs],
+) -> None:
+    # The draft is saved 400 ms after the last keystroke; closing the window (quit, sign-out, a
+    # lost session) inside that pause must not lose the last words.
+    server = fresh_sandbox(players=60, simulator=False)
+    ticket = api_as("support", server).create(subject="Bonus not credited")
+    ctx = contexts.make(server, "support", live=False)
+    panel = open_panel(ctx)
+    open_ticket(qtbot, panel, ticket["id"])
+    composer = panel.ticket_view.composer
+    qtbot.keyClicks(composer.editor, WORDS)
+    panel.window().close()  # at once: no debounce has fired yet
+    stored = json.loads(drafts_path(server.url, "support").read_text(encoding="utf-8"))[ticket["id"]]
+    assert stored["text"] == WORDS and stored["internal"] is True
