@@ -15,5 +15,5 @@ class ChaosConfig(ContractModel):
     rate_limit_rate: float = Field(default=0.0, ge=0, le=1)  # 429 with Retry-After
     retry_after_seconds: float = Field(default=1.0, ge=0, le=600)
     sse_disconnect_every: int = Field(default=0, ge=0)  # 0 = never
-    psp_outage: list[str] = Field(default_factory=list)  # PSP codes whose deposits all fail
+    psp_outage: list[str] = Field(default_factory=list)  # PSP codes down: their deposits and payouts fail
     paths: list[str] = Field(default_factory=list)  # only these path prefixes; empty = all but /admin
