@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bo_desktop.contract.enums import OPEN_WITHDRAWAL_STATUSES, Jurisdiction
+from bo_desktop.contract.enums import OPEN_WITHDRAWAL_STATUSES, Jurisdiction, WithdrawalStatus
 from bo_desktop.contract.reports import (
     ColumnType,
     FilterChoice,
@@ -39,6 +39,10 @@ from .engine import (
 )
 
 T, P, W = db.Transaction, db.Player, db.Withdrawal
+
+# Money requested but not yet out of the door: the open queue plus approved payouts still with
+# their PSP (the balance was debited at request time, so both are owed to the player).
+UNPAID_WITHDRAWAL_STATUSES = OPEN_WITHDRAWAL_STATUSES | {WithdrawalStatus.APPROVED}
 
 # Gaming tax per licence: (basis points, base). Defaults modelled on the regimes' headline rates.
 GAMING_TAX: dict[str, tuple[int, str]] = {
@@ -346,7 +350,7 @@ class PlayerLiability(ReportSpec):
                 sa.func.sum(W.amount_minor).label("amount"),
             )
             .join(P, P.id == W.player_id)
-            .where(W.status.in_(sorted(s.value for s in OPEN_WITHDRAWAL_STATUSES)), *where)
+            .where(W.status.in_(sorted(s.value for s in UNPAID_WITHDRAWAL_STATUSES)), *where)
             .group_by(P.jurisdiction, P.currency)
             .subquery("pending")
         )
