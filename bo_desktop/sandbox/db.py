@@ -225,6 +225,10 @@ class Transaction(Base):
         sa.Index("ix_tx_created", "created_at", "id"),
         sa.Index("ix_tx_type_created", "type", "created_at"),
         sa.Index("ix_tx_psp_reference", "psp_reference"),
+        # Retention cohorts (sandbox.retention): first succeeded deposit per player from the index
+        # alone, and the per-player scan of a period window without table lookups.
+        sa.Index("ix_tx_first_deposit", "type", "status", "player_id", "created_at"),
+        sa.Index("ix_tx_player_activity", "player_id", "created_at", "status", "type", "amount_eur_minor"),
     )
 
 

@@ -1,14 +1,17 @@
-"""Cohort computation: two grouped queries (portable SQL) and a small assembly in Python.
+"""Cohort computation: one portable SQL statement that aggregates, a small assembly in Python.
 
 Period boundaries are computed here, in Python, and handed to SQL as a CASE over literal
-timestamps: ``date_trunc`` (PostgreSQL) and ``strftime`` (SQLite) do not travel, a comparison
-chain does. The database then returns one row per (player, period) with activity — at most
-players × periods rows, however many transactions there are — and Python builds the triangle.
+timestamps: ``date_trunc`` (PostgreSQL) and ``strftime`` (SQLite) do not travel, comparisons do.
+The database does all the per-row and per-player work and returns at most two rows per
+(cohort, period) — a few hundred rows whether there are 2,000 players or 100,000.
+
+Indexes this relies on (``db.Transaction``): ``ix_tx_first_deposit`` finds every player's first
+succeeded deposit from the index alone, grouped in index order; ``ix_tx_player_activity`` covers
+the per-member scan of the window (no table lookups for type, status and amount).
 """
 
 from __future__ import annotations
 
-import bisect
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,6 +26,7 @@ from bo_desktop.contract.retention import Cohort, CohortCell, CohortPeriod, Coho
 from .db import Player, Transaction, utcnow
 
 CHURN_DAYS = 30
+COUNTED = ("bet", "win", "bonus_credit", "deposit")  # the only types any figure depends on
 
 
 def floor_period(moment: datetime, period: CohortPeriod) -> datetime:
@@ -46,14 +50,26 @@ def boundaries(period: CohortPeriod, cohorts: int, now: datetime) -> list[dateti
 
 
 def bucket_of(column: Any, starts: list[datetime]) -> Any:
-    """SQL: the index of the period ``column`` falls in (rows before ``starts[0]`` are filtered)."""
-    whens = [(column >= start, index) for index, start in reversed(list(enumerate(starts)))]
-    return sa.case(*whens, else_=-1)
+    """SQL: the index of the period ``column`` falls in (rows before ``starts[0]`` are filtered).
+
+    A balanced tree of CASEs (a binary search over the period starts): ~log2(periods)
+    comparisons per row instead of up to one per period — it runs for every transaction row.
+    """
+
+    def search(low: int, high: int) -> Any:
+        if low == high:
+            return sa.literal_column(str(low), sa.Integer())
+        middle = (low + high + 1) // 2
+        return sa.case((column >= starts[middle], search(middle, high)), else_=search(low, middle - 1))
+
+    if len(starts) == 1:  # a bare constant would be read as a column position in GROUP BY
+        return sa.case((column >= starts[0], sa.literal_column("0", sa.Integer())), else_=-1)
+    return search(0, len(starts) - 1)
 
 
 @dataclass
 class _Totals:
-    """Per cohort, accumulated in one pass over the activity rows (no per-member loops later)."""
+    """Per cohort: the few numbers the database returns, keyed by bucket."""
 
     size: int = 0
     churned: int = 0
@@ -61,6 +77,91 @@ class _Totals:
     last_active: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # bucket → players
     deposits: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     ngr: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def cohort_statement(
+    period: CohortPeriod,
+    starts: list[datetime],
+    player_clauses: list[sa.ColumnElement[bool]],
+    now: datetime,
+) -> sa.CompoundSelect[Any]:
+    """Per (cohort, bucket): members, churned, active, last active, deposits, NGR — summed in SQL.
+
+    ``first_deposit``: each filtered player's first succeeded deposit, kept if it is in the
+    window; ``member``: its cohort index. ``player_bucket``: per member and period, whether they
+    bet (active), deposits, NGR and whether they bet in the churn window — the only stage that
+    reads transactions. Two branches of a UNION ALL then aggregate it: ``cells`` per (cohort,
+    bucket); ``players`` per (cohort, last active bucket) after a per-member pass, giving cohort
+    size, churn and the "last active here" counts that rolling retention is a suffix sum of
+    (``bucket`` is NULL for members who never bet). The caller adds the rows up per cohort.
+    """
+    T = Transaction
+    ok = T.status == "succeeded"
+    first_at = sa.func.min(T.created_at)
+    first = (
+        sa.select(T.player_id.label("player_id"), first_at.label("first_at"))
+        .join(Player, Player.id == T.player_id)
+        .where(T.type == "deposit", ok, *player_clauses)
+        .group_by(T.player_id)
+        .having(first_at >= starts[0])
+        .cte("first_deposit")
+    )
+    member = sa.select(first.c.player_id, bucket_of(first.c.first_at, starts).label("cohort")).cte("member")
+    eur = T.amount_eur_minor
+    bucket = bucket_of(T.created_at, starts)
+    recent_since = now - timedelta(days=CHURN_DAYS)
+    per_bucket = (
+        sa.select(
+            T.player_id.label("player_id"),
+            member.c.cohort,
+            bucket.label("bucket"),
+            sa.func.max(sa.case((T.type == "bet", 1), else_=0)).label("active"),
+            sa.func.sum(sa.case((T.type == "deposit", eur), else_=0)).label("deposits"),
+            sa.func.sum(
+                sa.case((T.type == "bet", eur), (T.type.in_(["win", "bonus_credit"]), -eur), else_=0)
+            ).label("ngr"),
+            sa.func.max(sa.case((sa.and_(T.type == "bet", T.created_at >= recent_since), 1), else_=0)).label(
+                "recent"
+            ),
+        )
+        .join(member, member.c.player_id == T.player_id)
+        .where(ok, T.created_at >= starts[0], T.type.in_(COUNTED))
+        .group_by(T.player_id, member.c.cohort, bucket)
+        .cte("player_bucket")
+    )
+    pb = per_bucket.c
+    per_player = (
+        sa.select(
+            pb.cohort,
+            sa.func.max(sa.case((pb.active == 1, pb.bucket), else_=None)).label("last_active"),
+            sa.func.max(pb.recent).label("recent"),
+        )
+        .group_by(pb.player_id, pb.cohort)
+        .subquery("per_player")
+    )
+    pp = per_player.c
+    zero = sa.literal_column("0", sa.Integer())
+    cells = sa.select(
+        pb.cohort,
+        pb.bucket,
+        zero.label("members"),
+        zero.label("churned"),
+        sa.func.sum(pb.active).label("active"),
+        zero.label("last_active"),
+        sa.func.sum(pb.deposits).label("deposits"),
+        sa.func.sum(pb.ngr).label("ngr"),
+    ).group_by(pb.cohort, pb.bucket)
+    players = sa.select(
+        pp.cohort,
+        pp.last_active.label("bucket"),
+        sa.func.count().label("members"),
+        sa.func.sum(1 - pp.recent).label("churned"),
+        zero.label("active"),
+        sa.func.count(pp.last_active).label("last_active"),
+        zero.label("deposits"),
+        zero.label("ngr"),
+    ).group_by(pp.cohort, pp.last_active)
+    return sa.union_all(cells, players)
 
 
 def cohort_report(
@@ -73,62 +174,17 @@ def cohort_report(
     started = time.perf_counter()
     now = now or utcnow()
     starts = boundaries(period, cohorts, now)
-    T = Transaction
-    ok = T.status == "succeeded"
-    first = (
-        sa.select(T.player_id.label("player_id"), sa.func.min(T.created_at).label("first_at"))
-        .join(Player, Player.id == T.player_id)
-        .where(T.type == "deposit", ok, *player_clauses)
-        .group_by(T.player_id)
-        .having(sa.func.min(T.created_at) >= starts[0])
-        .subquery("first_deposit")
-    )
-    cohort_of: dict[str, int] = {
-        player_id: bisect.bisect_right(starts, first_at) - 1
-        for player_id, first_at in session.execute(sa.select(first.c.player_id, first.c.first_at))
-    }
-
-    eur = T.amount_eur_minor
-
-    def total(condition: sa.ColumnElement[bool]) -> Any:
-        return sa.func.sum(sa.case((condition, eur), else_=0))
-
-    bucket = bucket_of(T.created_at, starts).label("bucket")
-    activity = (
-        sa.select(
-            T.player_id,
-            bucket,
-            sa.func.sum(sa.case((T.type == "bet", 1), else_=0)).label("bets"),
-            total(T.type == "deposit").label("deposits"),
-            (total(T.type == "bet") - total(T.type == "win") - total(T.type == "bonus_credit")).label("ngr"),
-            sa.func.sum(
-                sa.case(
-                    (sa.and_(T.type == "bet", T.created_at >= now - timedelta(days=CHURN_DAYS)), 1), else_=0
-                )
-            ).label("recent"),
-        )
-        .join(first, first.c.player_id == T.player_id)
-        .where(ok, T.created_at >= starts[0])
-        .group_by(T.player_id, bucket)
-    )
     totals = [_Totals() for _ in starts]
-    for cohort in cohort_of.values():
-        totals[cohort].size += 1
-    last_bucket: dict[str, int] = {}
-    recent: set[str] = set()
-    for row in session.execute(activity):
-        sums = totals[cohort_of[row.player_id]]
-        if row.bets:
-            sums.active[row.bucket] += 1
-            last_bucket[row.player_id] = max(last_bucket.get(row.player_id, -1), row.bucket)
+    for row in session.execute(cohort_statement(period, starts, player_clauses, now)):
+        sums = totals[row.cohort]
+        sums.size += int(row.members)
+        sums.churned += int(row.churned)
+        if row.bucket is None:  # members who never bet: counted in size and churn only
+            continue
+        sums.active[row.bucket] += int(row.active)
+        sums.last_active[row.bucket] += int(row.last_active)
         sums.deposits[row.bucket] += int(row.deposits or 0)
         sums.ngr[row.bucket] += int(row.ngr or 0)
-        if row.recent:
-            recent.add(row.player_id)
-    for player_id, bucket in last_bucket.items():
-        totals[cohort_of[player_id]].last_active[bucket] += 1
-    for player_id, cohort in cohort_of.items():
-        totals[cohort].churned += player_id not in recent
     result = [_cohort(start, index, len(starts), totals[index]) for index, start in enumerate(starts)]
     return CohortReport(
         period=period,
@@ -142,7 +198,7 @@ def _cohort(start: datetime, index: int, periods: int, totals: _Totals) -> Cohor
     size = totals.size
     cells = []
     # Rolling retention at bucket b = players whose last active bucket is b or later: a suffix sum.
-    still_active = sum(totals.last_active.values())
+    still_active = sum(n for bucket, n in totals.last_active.items() if bucket >= index)
     for bucket in range(index, periods):
         active = totals.active.get(bucket, 0)
         cells.append(
