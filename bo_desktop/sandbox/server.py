@@ -29,6 +29,7 @@ from bo_desktop.contract.common import API_PREFIX
 
 from . import db
 from .config import SandboxConfig
+from .retention import ensure_indexes
 from .seed import SCHEMA_VERSION, SeedSummary, seed_database, stored_seed
 from .seed_core import Progress
 from .simulator import Simulator
@@ -188,6 +189,8 @@ class SandboxServer:
                 conn.execute(
                     sa.update(db.Staff).values(password_hash=db.hash_password(config.staff_password))
                 )
+        if created := ensure_indexes(engine):  # seeded before these indexes were declared
+            log.info("added indexes to the reused database: %s", ", ".join(created))
 
     def _wait_until_healthy(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
