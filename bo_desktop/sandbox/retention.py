@@ -98,7 +98,6 @@ class _Totals:
 
 
 def cohort_statement(
-    period: CohortPeriod,
     starts: list[datetime],
     player_clauses: list[sa.ColumnElement[bool]],
     now: datetime,
@@ -193,7 +192,7 @@ def cohort_report(
     now = now or utcnow()
     starts = boundaries(period, cohorts, now)
     totals = [_Totals() for _ in starts]
-    for row in session.execute(cohort_statement(period, starts, player_clauses, now)):
+    for row in session.execute(cohort_statement(starts, player_clauses, now)):
         sums = totals[row.cohort]
         sums.size += int(row.members)
         sums.churned += int(row.churned)
@@ -216,6 +215,7 @@ def _cohort(start: datetime, index: int, periods: int, totals: _Totals) -> Cohor
     size = totals.size
     cells = []
     # Rolling retention at bucket b = players whose last active bucket is b or later: a suffix sum.
+    # A member whose last bet came before their first deposit's period is in none of the cells.
     still_active = sum(n for bucket, n in totals.last_active.items() if bucket >= index)
     for bucket in range(index, periods):
         active = totals.active.get(bucket, 0)
