@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bo_desktop.contract.enums import WithdrawalStatus
+from bo_desktop.contract.enums import OPEN_WITHDRAWAL_STATUSES, WithdrawalStatus
 from bo_desktop.contract.payments import Withdrawal
 from bo_desktop.contract.withdrawal_context import WithdrawalContext
 from bo_desktop.widgets.labels import mute, plain_label
@@ -238,8 +238,9 @@ class WithdrawalDetailPane(QScrollArea):
             by = f" by {w.decided_by_name}" if w.decided_by_name else ""
             return f"Rejected{by}: {reason}. {w.reject_comment or ''}".strip()
         if not w.requires_four_eyes:
-            done = f" — approved by {names}" if names else ""
-            return f"One approval decides it{done}."
+            if names:
+                return f"One approval decided it — approved by {names}."
+            return "One approval decides it."
         if w.status == WithdrawalStatus.AWAITING_SECOND_APPROVAL:
             if any(a.staff_id == self._me for a in w.approvals):
                 return f"Four-eyes: you gave the first approval. Awaiting a second approver ({names})."
@@ -254,6 +255,8 @@ class WithdrawalDetailPane(QScrollArea):
         w = self.withdrawal
         if w is None:
             return
+        # A decided item (approved, paid, failed, rejected) has nothing left to claim.
+        self.claim.setVisible(w.status in OPEN_WITHDRAWAL_STATUSES)
         now = datetime.now(UTC)
         if seconds is not None:
             suffix = " (renewing)" if renewing else ", renewed while you keep it open"
