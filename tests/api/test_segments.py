@@ -146,6 +146,9 @@ def test_save_share_members_and_players_filter(sandbox: Any, staff: Callable[[st
     assert segment["id"] in {s["id"] for s in manager.get("/segments").json()}
     assert segment["id"] not in {s["id"] for s in admin.get("/segments").json()}
     assert_problem(admin.get(f"/segments/{segment['id']}"), 404, "not_found")
+    # Nor through the reference data every client caches (its name alone can say too much).
+    assert segment["id"] in {s["id"] for s in manager.get("/reference/segments").json()["items"]}
+    assert segment["id"] not in {s["id"] for s in admin.get("/reference/segments").json()["items"]}
 
     etag = manager.get(f"/segments/{segment['id']}").headers["ETag"]
     shared = manager.patch(f"/segments/{segment['id']}", json={"shared": True}, headers={"If-Match": etag})
@@ -156,6 +159,7 @@ def test_save_share_members_and_players_filter(sandbox: Any, staff: Callable[[st
         "precondition_failed",
     )
     assert segment["id"] in {s["id"] for s in admin.get("/segments").json()}
+    assert segment["id"] in {s["id"] for s in admin.get("/reference/segments").json()["items"]}
 
     evaluation = support.get(f"/segments/{segment['id']}/evaluation").json()
     members: list[str] = []

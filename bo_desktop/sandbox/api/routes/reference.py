@@ -29,11 +29,12 @@ from ...db import ReferenceRevision, Segment, Staff
 from ..concurrency import IfNoneMatch, not_modified
 from ..deps import read_session
 from ..permissions import Principal, authenticated
+from .segments import visible_to
 
 router = APIRouter(prefix="/reference", tags=["reference"])
 
 
-def _items(session: Session, dataset: ReferenceDataset) -> list[dict[str, object]]:
+def _items(session: Session, dataset: ReferenceDataset, principal: Principal) -> list[dict[str, object]]:
     # Staff and segments can change at runtime, so the database is their source of truth.
     if dataset is ReferenceDataset.STAFF:
         staff = session.scalars(sa.select(Staff).order_by(Staff.id)).all()
@@ -42,7 +43,14 @@ def _items(session: Session, dataset: ReferenceDataset) -> list[dict[str, object
                 StaffMember.model_validate(s, from_attributes=True).model_dump(mode="json") for s in staff
             ]
     if dataset is ReferenceDataset.SEGMENTS:
-        segments = session.scalars(sa.select(Segment).order_by(Segment.id)).all()
+        # A manager's private segment is theirs alone: its name can say who is being targeted.
+        # Same list as GET /segments (built-ins, shared ones and the caller's own); the revision
+        # is shared by everyone, which is fine: each client caches per server and user.
+        segments = [
+            s
+            for s in session.scalars(sa.select(Segment).order_by(Segment.id)).all()
+            if visible_to(s, principal)
+        ]
         if segments:
             return [
                 SegmentModel.model_validate(s, from_attributes=True).model_dump(mode="json") for s in segments
@@ -65,7 +73,7 @@ def revision_of(session: Session, dataset: ReferenceDataset) -> int:
 def get_reference(
     dataset: ReferenceDataset,
     response: Response,
-    _principal: Annotated[Principal, Depends(authenticated)],
+    principal: Annotated[Principal, Depends(authenticated)],
     session: Annotated[Session, Depends(read_session)],
     if_none_match: IfNoneMatch = None,
 ) -> ReferenceList | Response:
@@ -74,4 +82,5 @@ def get_reference(
     if not_modified(if_none_match, etag):
         return Response(status_code=304, headers={"ETag": etag})
     response.headers["ETag"] = etag
-    return ReferenceList(dataset=dataset, revision=revision, items=_items(session, dataset))
+    response.headers["Vary"] = "Authorization"  # segments differ per caller under one revision
+    return ReferenceList(dataset=dataset, revision=revision, items=_items(session, dataset, principal))
