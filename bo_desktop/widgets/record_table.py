@@ -1,12 +1,13 @@
 """The part every record table shares: a list of contract records, a fixed header row.
 
 Feature models keep what differs (display text, sort keys, colours, live updates) and inherit the
-Qt bookkeeping from here instead of restating it, so a fix to counts or headers lands everywhere.
+Qt bookkeeping from here instead of restating it, so a fix to counts, headers, resets, appended
+pages or the selection kept across a sort lands everywhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -45,3 +46,26 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         return self._rows[index.row()]
+
+    def reset_rows(self, rows: Iterable[R] = ()) -> None:
+        """Replace every row in one model reset."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def append(self, rows: Sequence[R]) -> None:
+        """Add a page of rows at the end in one insert (views keep their scroll position)."""
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    def _reorder(self, permutation: Sequence[int]) -> None:
+        """Put row ``permutation[i]`` at ``i`` as one layout change; selections follow their rows."""
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        position = {source: target for target, source in enumerate(permutation)}
+        self._rows = [self._rows[i] for i in permutation]
+        self.changePersistentIndexList(old, [self.index(position[i.row()], i.column()) for i in old])
+        self.layoutChanged.emit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -81,13 +82,10 @@ class AuditModel(RecordTableModel[AuditRecord]):
         self.endResetModel()
         self.sort(*self._sort)
 
-    def append(self, records: list[AuditRecord]) -> None:
-        if not records:
-            return
-        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(records) - 1)
-        self._rows.extend(records)
-        self.endInsertRows()
-        self.sort(*self._sort)
+    def append(self, records: Sequence[AuditRecord]) -> None:
+        if records:
+            super().append(records)
+            self.sort(*self._sort)
 
     def record_at(self, row: int) -> AuditRecord | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -6,13 +6,13 @@ model-side over raw values (``SORT_ROLE``) like every table of the app.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from bo_desktop.contract.segments import SegmentDefinition, SegmentEvaluation
+from bo_desktop.widgets.record_table import RecordTableModel
 from bo_desktop.widgets.tooltip import plain_tooltip
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -44,24 +44,13 @@ def kind_of(segment: SegmentDefinition) -> str:
     return kind if segment.marketing else f"{kind}, no marketing"
 
 
-class SegmentListModel(QAbstractTableModel):
+Segment = tuple[SegmentDefinition, SegmentEvaluation]
+
+
+class SegmentListModel(RecordTableModel[Segment]):
     def __init__(self, staff_names: dict[str, str] | None = None, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[SegmentDefinition, SegmentEvaluation]] = []
+        super().__init__([HEADERS[column] for column in SegmentColumn], parent)
         self._staff = staff_names or {}
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(SegmentColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[SegmentColumn(section)]
-        return None
 
     def _raw(self, row: int, column: SegmentColumn) -> Any:
         segment, evaluation = self._rows[row]
@@ -78,7 +67,7 @@ class SegmentListModel(QAbstractTableModel):
         return self._staff.get(segment.created_by, segment.created_by)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if self.record(index) is None:
             return None
         row, column = index.row(), SegmentColumn(index.column())
         raw = self._raw(row, column)
@@ -99,11 +88,6 @@ class SegmentListModel(QAbstractTableModel):
     def row_of(self, segment_id: str) -> int:
         return next((i for i, (s, _e) in enumerate(self._rows) if s.id == segment_id), -1)
 
-    def reset_rows(self, rows: Sequence[tuple[SegmentDefinition, SegmentEvaluation]]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SegmentColumn(column)
         permutation = sorted(
@@ -111,9 +95,4 @@ class SegmentListModel(QAbstractTableModel):
             key=lambda i: (self._raw(i, key), self._rows[i][0].id),
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        position = {source: target for target, source in enumerate(permutation)}
-        self._rows = [self._rows[i] for i in permutation]
-        self.changePersistentIndexList(old, [self.index(position[i.row()], i.column()) for i in old])
-        self.layoutChanged.emit()
+        self._reorder(permutation)
