@@ -10,11 +10,12 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from bo_desktop.contract.leads import FunnelRow
 from bo_desktop.contract.players import PlayerSummary
 from bo_desktop.widgets.money import format_money
+from bo_desktop.widgets.record_table import RecordTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -78,29 +79,20 @@ def shown_value(column: FunnelColumn, raw: Any) -> str:
     return f"{raw:,}" if isinstance(raw, int) else str(raw).replace("_", " ")
 
 
-class FunnelModel(QAbstractTableModel):
+class FunnelModel(RecordTableModel[FunnelRow]):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[FunnelRow] = []
+        super().__init__([HEADERS[column] for column in FunnelColumn], parent)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(FunnelColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[FunnelColumn(section)]
-        return None
+    @property
+    def rows(self) -> list[FunnelRow]:
+        return self._rows
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        row = self.record(index)
+        if row is None:
             return None
         column = FunnelColumn(index.column())
-        raw = raw_value(self.rows[index.row()], column)
+        raw = raw_value(row, column)
         if role == Qt.ItemDataRole.DisplayRole:
             return shown_value(column, raw)
         if role == SORT_ROLE:
@@ -115,26 +107,15 @@ class FunnelModel(QAbstractTableModel):
             return "The platform has no lead or spend figures for this group."
         return None
 
-    def reset_rows(self, rows: list[FunnelRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         descending = order == Qt.SortOrder.DescendingOrder
         key_column = FunnelColumn(column)
 
-        def key(row: FunnelRow) -> tuple[bool, Any]:
-            value = raw_value(row, key_column)
+        def key(i: int) -> tuple[bool, Any]:
+            value = raw_value(self._rows[i], key_column)
             return (value is None) != descending, value if value is not None else 0
 
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        ids = [id(r) for r in self.rows]
-        self.rows.sort(key=key, reverse=descending)
-        position = {id(r): i for i, r in enumerate(self.rows)}
-        self.changePersistentIndexList(old, [self.index(position[ids[i.row()]], i.column()) for i in old])
-        self.layoutChanged.emit()
+        self._reorder(sorted(range(len(self._rows)), key=key, reverse=descending))
 
 
 class DrillColumn(IntEnum):
@@ -149,25 +130,15 @@ class DrillColumn(IntEnum):
 DRILL_HEADERS = {0: "Player", 1: "Name", 2: "Country", 3: "Status", 4: "KYC", 5: "Registered (UTC)"}
 
 
-class DrillModel(QAbstractTableModel):
+class DrillModel(RecordTableModel[PlayerSummary]):
     """The players behind one funnel cell, a page at a time (``append``)."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.players: list[PlayerSummary] = []
+        super().__init__([DRILL_HEADERS[column] for column in DrillColumn], parent)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.players)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(DrillColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return DRILL_HEADERS[section]
-        return None
+    @property
+    def players(self) -> list[PlayerSummary]:
+        return self._rows
 
     def raw(self, p: PlayerSummary, column: int) -> Any:
         return (
@@ -180,31 +151,20 @@ class DrillModel(QAbstractTableModel):
         )[column]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        player = self.record(index)
+        if player is None:
             return None
-        raw = self.raw(self.players[index.row()], index.column())
+        raw = self.raw(player, index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return raw.strftime("%Y-%m-%d %H:%M") if index.column() == DrillColumn.REGISTERED else raw
         if role == SORT_ROLE:
             return raw
         return None
 
-    def reset_rows(self, players: list[PlayerSummary]) -> None:
-        self.beginResetModel()
-        self.players = list(players)
-        self.endResetModel()
-
-    def append(self, players: list[PlayerSummary]) -> None:
-        if players:
-            self.beginInsertRows(QModelIndex(), len(self.players), len(self.players) + len(players) - 1)
-            self.players.extend(players)
-            self.endInsertRows()
-
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        ids = [id(p) for p in self.players]
-        self.players.sort(key=lambda p: self.raw(p, column), reverse=order == Qt.SortOrder.DescendingOrder)
-        position = {id(p): i for i, p in enumerate(self.players)}
-        self.changePersistentIndexList(old, [self.index(position[ids[i.row()]], i.column()) for i in old])
-        self.layoutChanged.emit()
+        permutation = sorted(
+            range(len(self._rows)),
+            key=lambda i: self.raw(self._rows[i], column),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self._reorder(permutation)
