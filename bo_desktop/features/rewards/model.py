@@ -7,15 +7,16 @@ sorting is model-side on it, with None (no outcome yet) after every number.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from enum import IntEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from bo_desktop.contract.players import Bonus
 from bo_desktop.contract.rewards import LoyaltyTierStats, TemplateStats
 from bo_desktop.widgets.money import format_money
+from bo_desktop.widgets.record_table import RecordTableModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -27,7 +28,7 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value:.1%}"
 
 
-class RowsModel(QAbstractTableModel, Generic[RowT]):
+class RowsModel(RecordTableModel[RowT]):
     """Rows of one contract type; subclasses say what each column's raw and shown values are."""
 
     COLUMNS: type[IntEnum]
@@ -35,9 +36,12 @@ class RowsModel(QAbstractTableModel, Generic[RowT]):
     NUMERIC: frozenset[int] = frozenset()
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.rows: list[RowT] = []
+        super().__init__([self.HEADERS[column] for column in self.COLUMNS], parent)
         self._sorted_by: tuple[int, Qt.SortOrder] | None = None  # re-applied when rows are replaced
+
+    @property
+    def rows(self) -> list[RowT]:
+        return self._rows
 
     def raw(self, row: RowT, column: int) -> Any:
         raise NotImplementedError
@@ -45,23 +49,11 @@ class RowsModel(QAbstractTableModel, Generic[RowT]):
     def shown(self, row: RowT, column: int, raw: Any) -> str:
         return "" if raw is None else f"{raw:,}" if isinstance(raw, int) else str(raw)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        row = self.record(index)
+        if row is None:
             return None
-        row, column = self.rows[index.row()], index.column()
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self.shown(row, column, self.raw(row, column))
         if role == SORT_ROLE:
@@ -70,34 +62,20 @@ class RowsModel(QAbstractTableModel, Generic[RowT]):
             return _RIGHT
         return None
 
-    def reset_rows(self, rows: Sequence[RowT]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
+    def reset_rows(self, rows: Iterable[RowT] = ()) -> None:
+        super().reset_rows(rows)
         if self._sorted_by is not None:
             self.sort(*self._sorted_by)
-
-    def append(self, rows: Sequence[RowT]) -> None:
-        if rows:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
-            self.rows.extend(rows)
-            self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sorted_by = (column, order)
         descending = order == Qt.SortOrder.DescendingOrder
 
         def key(i: int) -> tuple[bool, Any]:
-            value = self.raw(self.rows[i], column)
+            value = self.raw(self._rows[i], column)
             return (value is None) != descending, value if value is not None else 0
 
-        permutation = sorted(range(len(self.rows)), key=key, reverse=descending)
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        position = {source: target for target, source in enumerate(permutation)}
-        self.rows = [self.rows[i] for i in permutation]
-        self.changePersistentIndexList(old, [self.index(position[i.row()], i.column()) for i in old])
-        self.layoutChanged.emit()
+        self._reorder(sorted(range(len(self._rows)), key=key, reverse=descending))
 
 
 class TemplateColumn(IntEnum):
