@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from bo_desktop.contract.disputes import DisputeAttachment, DisputeLink
 from bo_desktop.widgets.money import format_money
+from bo_desktop.widgets.record_table import RecordTableModel
 
 from .domain import LINK_LABELS
 
@@ -27,43 +28,26 @@ def _size(size: int) -> str:
     return f"{max(1, round(size / 1000))} kB"
 
 
-class RecordsModel(QAbstractTableModel, Generic[T]):
+class RecordsModel(RecordTableModel[T]):
     """Read-only rows of contract models, one column per (header, display, sort) triple."""
 
     SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, columns: Sequence[Column], parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__([header for header, _display, _sort in columns], parent)
         self._columns = list(columns)
-        self._items: list[T] = []
 
     def set_items(self, items: Sequence[T]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
+        self.reset_rows(items)
 
     def item(self, row: int) -> T:
-        return self._items[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-        if horizontal and 0 <= section < len(self._columns):
-            return self._columns[section][0]
-        return None
+        return self._rows[row]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
+        item = self.record(index)
+        if item is None:
             return None
         _header, display, sort_value = self._columns[index.column()]
-        item = self._items[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return display(item)
         if role == self.SORT_ROLE:
