@@ -7,7 +7,9 @@ The database does all the per-row and per-player work and returns at most two ro
 
 Indexes this relies on (``db.Transaction``): ``ix_tx_first_deposit`` finds every player's first
 succeeded deposit from the index alone, grouped in index order; ``ix_tx_player_activity`` covers
-the per-member scan of the window (no table lookups for type, status and amount).
+the per-member scan of the window (no table lookups for type, status and amount). The per-member
+churn probe (a bet since now − 30 days?) is one range seek that stops at the first hit, on either
+index (SQLite picks ``ix_tx_first_deposit``: type, status and player equal, created_at a range).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from bo_desktop.contract.retention import Cohort, CohortCell, CohortPeriod, CohortReport
 
@@ -106,11 +108,16 @@ def cohort_statement(
 
     ``first_deposit``: each filtered player's first succeeded deposit, kept if it is in the
     window; ``member``: its cohort index. ``player_bucket``: per member and period, whether they
-    bet (active), deposits, NGR and whether they bet in the churn window — the only stage that
-    reads transactions. Two branches of a UNION ALL then aggregate it: ``cells`` per (cohort,
-    bucket); ``players`` per (cohort, last active bucket) after a per-member pass, giving cohort
-    size, churn and the "last active here" counts that rolling retention is a suffix sum of
-    (``bucket`` is NULL for members who never bet). The caller adds the rows up per cohort.
+    bet (active), deposits and NGR — the only stage that scans the window's transactions. Two
+    branches of a UNION ALL then aggregate it: ``cells`` per (cohort, bucket); ``players`` per
+    (cohort, last active bucket) after a per-member pass, giving cohort size, churn and the "last
+    active here" counts that rolling retention is a suffix sum of (``bucket`` is NULL for members
+    who never bet). The caller adds the rows up per cohort.
+
+    Churn (contract: no bet in the last 30 days) looks at the 30 days before ``now`` whatever the
+    window: a short window (a few weekly cohorts) starts after ``now − 30 days``, so it is not
+    read from ``player_bucket`` but probed once per member in the per-member pass (an EXISTS
+    answered by one index range seek; see the module docstring).
     """
     T = Transaction
     ok = T.status == "succeeded"
@@ -137,9 +144,6 @@ def cohort_statement(
             sa.func.sum(
                 sa.case((T.type == "bet", eur), (T.type.in_(["win", "bonus_credit"]), -eur), else_=0)
             ).label("ngr"),
-            sa.func.max(sa.case((sa.and_(T.type == "bet", T.created_at >= recent_since), 1), else_=0)).label(
-                "recent"
-            ),
         )
         .join(member, member.c.player_id == T.player_id)
         .where(ok, T.created_at >= starts[0], T.type.in_(COUNTED))
@@ -147,11 +151,22 @@ def cohort_statement(
         .cte("player_bucket")
     )
     pb = per_bucket.c
+    bet = aliased(Transaction, name="bet")
+    bet_recently = (  # SELECT 1, not *: SQLite then answers from the index alone
+        sa.select(sa.literal_column("1"))
+        .where(
+            bet.player_id == pb.player_id,  # correlated on the grouped column: one probe per member
+            bet.created_at >= recent_since,
+            bet.status == "succeeded",
+            bet.type == "bet",
+        )
+        .exists()
+    )
     per_player = (
         sa.select(
             pb.cohort,
             sa.func.max(sa.case((pb.active == 1, pb.bucket), else_=None)).label("last_active"),
-            sa.func.max(pb.recent).label("recent"),
+            sa.case((bet_recently, 0), else_=1).label("churned"),
         )
         .group_by(pb.player_id, pb.cohort)
         .subquery("per_player")
@@ -172,7 +187,7 @@ def cohort_statement(
         pp.cohort,
         pp.last_active.label("bucket"),
         sa.func.count().label("members"),
-        sa.func.sum(1 - pp.recent).label("churned"),
+        sa.func.sum(pp.churned).label("churned"),
         zero.label("active"),
         sa.func.count(pp.last_active).label("last_active"),
         zero.label("deposits"),

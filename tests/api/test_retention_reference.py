@@ -12,7 +12,8 @@ Definitions used (those of the contract; "now" is the report's ``generated_at``)
 members of a cohort = filtered players whose first succeeded deposit ever falls in its period;
 active in period b = a succeeded bet in b; rolling at b = a succeeded bet in b or a later
 period; deposits / NGR (bets − wins − bonus credits) of members in period b; churned = no
-succeeded bet in the last 30 days among the transactions of the report's window.
+succeeded bet in the 30 days before "now", whatever the window: a short window (two weekly
+cohorts) starts after "now − 30 days", and the bets in between count too.
 """
 
 from __future__ import annotations
@@ -71,19 +72,18 @@ def reference(server: Any, period: str, count: int, now: datetime, keep: Callabl
     bet_periods: dict[str, set[int]] = defaultdict(set)
     deposits: dict[tuple[int, int], int] = defaultdict(int)
     ngr: dict[tuple[int, int], int] = defaultdict(int)
-    bet_recently: set[str] = set()
+    # Churn looks at the 30 days before "now", not at the window: read before the window filter.
+    bet_recently = {t.player_id for t in txs if t.type == "bet" and t.created_at >= now - timedelta(days=30)}
     for t in txs:
         if t.player_id not in cohort_of:
             continue
         b = _period(t.created_at, starts)
-        if b < 0:  # before the window: not read
+        if b < 0:  # before the window: no cell reads it
             continue
         key = (cohort_of[t.player_id], b)
         if t.type == "bet":
             bet_periods[t.player_id].add(b)
             ngr[key] += t.amount_eur_minor
-            if t.created_at >= now - timedelta(days=30):
-                bet_recently.add(t.player_id)
         elif t.type in ("win", "bonus_credit"):
             ngr[key] -= t.amount_eur_minor
         elif t.type == "deposit":
@@ -194,6 +194,14 @@ def _add_probe_players(server: Any) -> dict[str, str]:
         tx(failed_only, "deposit", 5_000, 20, status="failed")
         tx(failed_only, "deposit", 5_000, 19, status="pending")
         tx(failed_only, "bet", 100, 18)
+        # First deposit 7 days ago: in the first cohort of a two-week window (which starts 7 to
+        # 14 days ago), after the only bet of either.
+        bet_before_window = player("bet before window", "DK")  # bet 20 days ago: not churned
+        tx(bet_before_window, "bet", 800, 20)
+        tx(bet_before_window, "deposit", 3_000, 7)
+        bet_long_ago = player("bet long ago", "DK")  # last bet 40 days ago: churned
+        tx(bet_long_ago, "bet", 800, 40)
+        tx(bet_long_ago, "deposit", 3_000, 7)
     return ids
 
 
@@ -224,6 +232,8 @@ def test_every_figure_equals_the_reference(fresh_sandbox: Callable[..., Any]) ->
         ({"period": "month", "count": 12}, everyone),
         ({"period": "week", "count": 26}, everyone),
         ({"period": "week", "count": 1}, everyone),
+        ({"period": "week", "count": 2}, everyone),
+        ({"period": "week", "count": 4}, everyone),
         ({"period": "month", "count": 1}, everyone),
         ({"period": "month", "count": 24}, everyone),
         ({"period": "week", "count": 52}, everyone),
@@ -250,8 +260,8 @@ def test_every_figure_equals_the_reference(fresh_sandbox: Callable[..., Any]) ->
     for params, keep in cases:
         _assert_matches(manager, server, params, keep)
 
-    probe = _assert_matches(manager, server, *cases[9])
-    assert sum(c["size"] for c in probe["cohorts"]) == 4  # all but "failed only"
+    probe = _assert_matches(manager, server, *cases[11])
+    assert sum(c["size"] for c in probe["cohorts"]) == 6  # all but "failed only"
     # The early bettor's only bet is in an earlier period than their cohort: not retained.
     current = probe["cohorts"][-1]
     assert current["size"] >= 1 and current["cells"][0]["rolling_retention"] < 1
@@ -270,5 +280,21 @@ def test_every_figure_equals_the_reference(fresh_sandbox: Callable[..., Any]) ->
                 created_at=db.utcnow(),
             )
         )
-    for params, keep in cases[:2] + cases[9:10]:
+    for params, keep in cases[:2] + cases[11:12]:
         _assert_matches(manager, server, params, keep)
+
+
+def test_churn_reads_bets_before_a_short_window(fresh_sandbox: Callable[..., Any]) -> None:
+    """Churn = no bet in the 30 days before "now", also when the window starts later than that."""
+    server = fresh_sandbox(players=60, simulator=False)
+    _add_probe_players(server)
+    manager = sign_in(server.api_url, "manager")
+    params = {"period": "week", "count": 2, "country": "DK", "source": PROBE_SOURCE}
+    body = _assert_matches(
+        manager, server, params, lambda p: p.country == "DK" and p.acquisition_source == PROBE_SOURCE
+    )
+    first = body["cohorts"][0]
+    # Both members deposited first 7 days ago, after their only bet (before the window start).
+    assert first["size"] == 2 and body["cohorts"][1]["size"] == 0
+    assert first["churned"] == 1, "the bet 20 days ago is in the last 30 days; the one 40 days ago is not"
+    assert first["cells"][0]["active"] == 0  # neither bet in the window

@@ -43,6 +43,7 @@ SEED = 42
 CASES: list[tuple[str, CohortPeriod, int, str | None]] = [
     ("12 monthly cohorts", CohortPeriod.MONTH, 12, None),
     ("26 weekly cohorts", CohortPeriod.WEEK, 26, None),
+    ("4 weekly cohorts (short window)", CohortPeriod.WEEK, 4, None),
     ("12 monthly cohorts, country SE", CohortPeriod.MONTH, 12, "SE"),
 ]
 
@@ -99,8 +100,8 @@ def _naive_report(session: Any, period: CohortPeriod, count: int, country: str |
     active: dict[str, set[int]] = defaultdict(set)
     deposits: dict[tuple[int, int], int] = defaultdict(int)
     ngr: dict[tuple[int, int], int] = defaultdict(int)
-    recent: set[str] = set()
-    since = now - timedelta(days=CHURN_DAYS)
+    since = now - timedelta(days=CHURN_DAYS)  # churn: no bet since, whatever the window
+    recent = {player_id for player_id, kind, _eur, at in rows if kind == "bet" and at >= since}
     for player_id, kind, eur, at in rows:
         cohort = cohort_of.get(player_id)
         if cohort is None or (bucket := period_of(at)) < 0:
@@ -108,8 +109,6 @@ def _naive_report(session: Any, period: CohortPeriod, count: int, country: str |
         if kind == "bet":
             active[player_id].add(bucket)
             ngr[cohort, bucket] += eur
-            if at >= since:
-                recent.add(player_id)
         elif kind in ("win", "bonus_credit"):
             ngr[cohort, bucket] -= eur
         elif kind == "deposit":
