@@ -162,10 +162,15 @@ class TaskRunner:
         on_error: Callable[[ApiError], None] | None,
     ) -> None:
         self._tasks.discard(task)
+        owner_gone = False
         if token is not None:
             owned = self._owned.get(token)
             if owned is not None:
                 owned.discard(task)
+            # The task finished, then its owner was destroyed before this callback ran (done
+            # callbacks run one loop turn later; cancel() on a done task does nothing): its
+            # result or expected error is for widgets that no longer exist.
+            owner_gone = owned is None
             for key, latest in list(self._latest.items()):
                 if latest is task:
                     del self._latest[key]
@@ -174,12 +179,13 @@ class TaskRunner:
         exc = task.exception()
         try:
             if exc is None:
-                if on_result is not None:
+                if on_result is not None and not owner_gone:
                     on_result(task.result())
             elif on_error is not None and isinstance(exc, ApiError):
-                on_error(exc)
+                if not owner_gone:
+                    on_error(exc)
             else:
-                self._report(exc)
+                self._report(exc)  # a bug is reported even when its owner is gone
         except Exception as callback_exc:  # a bug in a callback is still one error path
             self._report(callback_exc)
 

@@ -221,3 +221,38 @@ def test_shutdown_cancels_everything_and_new_work_never_runs():
         assert task.cancelled() and ran == [] and runner.active_count == 0
 
     run(main())
+
+
+def test_owner_destroyed_between_completion_and_callback_gets_no_result():
+    # The race seen in a GUI run: the task is done, its done-callback is queued for the next loop
+    # turn, and the panel is deleted in between; cancel() on a done task does nothing, so the
+    # runner itself must not deliver the result to the deleted widgets.
+    import shiboken6
+
+    async def main():
+        runner = TaskRunner()
+        owner = QObject()
+        results, errors = [], []
+        answer = asyncio.get_running_loop().create_future()
+
+        async def work():
+            return await answer
+
+        async def failing():
+            await answer
+            raise _not_found()
+
+        task = runner.start(work(), owner=owner, on_result=results.append)
+        other = runner.start(failing(), owner=owner, on_error=errors.append)
+        await asyncio.sleep(0)  # both wait on ``answer``
+        answer.set_result(42)  # queues the tasks' wake-ups
+        # Queued after the wake-ups, before the done-callbacks the finished tasks will queue:
+        asyncio.get_running_loop().call_soon(shiboken6.delete, owner)
+        await asyncio.wait([task, other])
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert task.result() == 42 and isinstance(other.exception(), NotFound)
+        assert results == [] and errors == []
+        assert runner.active_count == 0
+
+    run(main())
