@@ -12,11 +12,17 @@ The whole life of the app is one coroutine, :meth:`Application.run`, on the qasy
    comes back for the same server and user: step 2 again, as often as people sign in and out.
 
 This is the only client module allowed to import ``bo_desktop.sandbox``.
+
+Start-up: this module imports only what the login dialog needs. The session layer (httpx,
+pydantic and the contract models, SQLAlchemy, the main window) and the feature registrations load
+in a worker thread once the dialog shows, while the user types (:meth:`Application._load_session_layer`);
+whatever needs them awaits that load first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
 import time
@@ -28,31 +34,22 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
-from bo_desktop.contract.auth import Me
-from bo_desktop.core.api.errors import ApiError, AuthError, NetworkError, SessionExpired
-from bo_desktop.core.api.observers import ConnectionState
-from bo_desktop.core.context import AppContext, SessionState
-from bo_desktop.core.docks import DockRegistry
 from bo_desktop.core.settings import Environment, ServerProfile, Settings, normalize_url
 from bo_desktop.core.tasks import TaskRunner
 from bo_desktop.core.workers import run_in_worker, shutdown_workers
 from bo_desktop.shell.errors import ErrorReporter
-from bo_desktop.shell.features import discover_features
 from bo_desktop.shell.login_dialog import LoginAttempt, LoginDialog
-from bo_desktop.shell.main_window import MainWindow
-from bo_desktop.shell.session import (
-    SessionServices,
-    cache_path,
-    import_cache_module,
-    me_from_settings,
-    new_api_client,
-    new_reference_cache,
-)
 from bo_desktop.shell.smoke import SMOKE_DATA, check_dock_data
 from bo_desktop.shell.theme import ThemeManager
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from bo_desktop.contract.auth import Me
     from bo_desktop.core.credentials import CredentialStore
+    from bo_desktop.core.docks import DockRegistry
+    from bo_desktop.shell.main_window import MainWindow
+    from bo_desktop.shell.session import SessionServices
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +109,9 @@ class Application(QObject):
         self.errors = ErrorReporter(log_file)
         self.tasks = TaskRunner(self._report_task_error)
         self.theme = ThemeManager(qapp, self.settings.theme)
-        self.registry = (
-            registry if registry is not None else discover_features(report_error=self.errors.report)
-        )
+        # None until the session layer has loaded (the features are discovered with it).
+        self.registry: DockRegistry | None = registry
+        self._session_layer: asyncio.Future[None] | None = None
         self.sandbox: Any = None
         self.services: SessionServices | None = None
         self.window: MainWindow | None = None
@@ -146,6 +143,8 @@ class Application(QObject):
             self._session_ended.set()
 
     def _report_task_error(self, exc: BaseException) -> None:
+        from bo_desktop.core.api.errors import SessionExpired
+
         if isinstance(exc, SessionExpired):
             # A request refused because the session is gone: SessionServices.session_lost tells
             # the user once and brings the sign-in back; one error dialog per panel would not help.
@@ -163,7 +162,6 @@ class Application(QObject):
             self.errors.uninstall(loop)
 
     async def _run(self) -> int:
-        self.tasks.start(import_cache_module(), name="import-cache")
         if self._credentials is None:
             # Importing keyring and probing its backend (D-Bus) is slow: not on the Qt thread.
             self._credentials = await run_in_worker(_open_credential_store)
@@ -229,6 +227,8 @@ class Application(QObject):
 
     async def shutdown(self) -> None:
         """Tear down in dependency order; every step is bounded so exit never hangs."""
+        if self._session_layer is not None and not self._session_layer.done():
+            self._session_layer.cancel()  # stops the wait; shutdown_workers lets the import finish
         if self.login_dialog is not None and shiboken6.isValid(self.login_dialog):
             self.login_dialog.reject()
         self._close_window()
@@ -249,6 +249,28 @@ class Application(QObject):
             await run_in_worker(sandbox.stop)
         shutdown_workers()
         self.settings.sync()
+
+    # -- loading the session layer ---------------------------------------------------------------
+
+    def _start_loading_session_layer(self) -> asyncio.Future[None]:
+        """Start (once) loading the session layer in a worker; the future is done when loaded."""
+        if self._session_layer is None:
+            self._session_layer = asyncio.ensure_future(self._load_session_layer())
+        return self._session_layer
+
+    async def _load_session_layer(self) -> None:
+        # A failure here (a broken install) is raised to whoever awaits it: the sign-in step,
+        # hence the error dialog. A feature that fails to register is reported and costs its docks.
+        registry = await run_in_worker(
+            _import_session_layer, discover=self.registry is None, report_error=self.errors.report
+        )
+        if self.registry is None:
+            self.registry = registry
+
+    async def _session_module(self) -> Any:
+        """:mod:`bo_desktop.shell.session`, once the session layer has loaded."""
+        await asyncio.shield(self._start_loading_session_layer())
+        return importlib.import_module(SESSION_MODULE)
 
     # -- where to connect ------------------------------------------------------------------------
 
@@ -291,7 +313,10 @@ class Application(QObject):
         return ServerProfile(name="Built-in sandbox", url=server.url, environment=Environment.SANDBOX)
 
     async def _wait_for_health(self, url: str, timeout: float = 60.0) -> None:
-        api = await new_api_client(url)
+        session = await self._session_module()
+        from bo_desktop.core.api.errors import ApiError
+
+        api = await session.new_api_client(url)
         try:
             deadline = asyncio.get_running_loop().time() + timeout
             while True:
@@ -316,7 +341,10 @@ class Application(QObject):
         token = await self._credentials.load_refresh_token_async(profile.url, username)
         if not token:
             return None
-        api = await new_api_client(profile.url)
+        session = await self._session_module()
+        from bo_desktop.core.api.errors import AuthError, NetworkError
+
+        api = await session.new_api_client(profile.url)
         services = await self._services(profile, username, api, remember=True)
         try:
             await api.resume(token)
@@ -334,7 +362,8 @@ class Application(QObject):
         return services
 
     async def _start_offline(self, services: SessionServices, token: str) -> SessionServices | None:
-        me = me_from_settings(self.settings, services.profile, services.username)
+        session = await self._session_module()
+        me = session.me_from_settings(self.settings, services.profile, services.username)
         await services.cache.open()
         if me is None or not services.cache.has_data:
             await services.close()
@@ -370,7 +399,9 @@ class Application(QObject):
             # The smoke test signs in as the sandbox demo user on --server too (bench: an external
             # sandbox), so start-up can be measured without typing.
             preset_username=again.username if again else SANDBOX_DEMO_USER if demo else "",
-            preset_password=self._sandbox_password() if demo else "",
+            # The sandbox modules are loaded already with --sandbox; on --server (smoke test) they
+            # would cost ~0.25 s (pydantic) before the dialog shows: filled in once it shows.
+            preset_password=self._sandbox_password() if demo and self.sandbox is not None else "",
         )
         dialog.setObjectName("loginDialog")
         if again is not None and again.notice:
@@ -379,8 +410,12 @@ class Application(QObject):
         finished: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         dialog.finished.connect(lambda code: None if finished.done() else finished.set_result(code))
         dialog.show()
+        # While the user types: the session layer loads in a worker (the sign-in step awaits it).
+        self._start_loading_session_layer()
         if self.options.smoke_test and again is None:
             print(f"{LOGIN_MARKER} {time.time():.6f}", flush=True)
+            if demo and self.sandbox is None:
+                dialog.ui.passwordEdit.setText(await run_in_worker(_demo_password))
             QTimer.singleShot(0, dialog.submit)
         quit_wait: asyncio.Future[Any] = asyncio.ensure_future(self._quit.wait())
         try:
@@ -400,7 +435,8 @@ class Application(QObject):
 
     async def _authenticate(self, attempt: LoginAttempt) -> SessionServices:
         """The login dialog's sign-in step: everything that must succeed before the window opens."""
-        api = await new_api_client(attempt.profile.url)
+        session = await self._session_module()
+        api = await session.new_api_client(attempt.profile.url)
         services = await self._services(attempt.profile, attempt.username, api, remember=attempt.remember)
         try:
             await api.login(attempt.username, attempt.password)
@@ -414,11 +450,12 @@ class Application(QObject):
         self, profile: ServerProfile, username: str, api: Any, *, remember: bool
     ) -> SessionServices:
         assert self._credentials is not None
-        return SessionServices(
+        session = await self._session_module()
+        return session.SessionServices(
             profile=profile,
             username=username,
             api=api,
-            cache=await new_reference_cache(cache_path(profile.url, self.options.cache_dir)),
+            cache=await session.new_reference_cache(session.cache_path(profile.url, self.options.cache_dir)),
             settings=self.settings,
             credentials=self._credentials,
             tasks=self.tasks,
@@ -426,13 +463,17 @@ class Application(QObject):
         )
 
     def _sandbox_password(self) -> str:
-        from bo_desktop.sandbox.config import DEMO_STAFF_PASSWORD
-
-        return DEMO_STAFF_PASSWORD
+        return _demo_password()
 
     # -- the window ------------------------------------------------------------------------------
 
     def _show_main_window(self, services: SessionServices) -> None:
+        # Loaded by now: a session exists only once the session layer has loaded.
+        from bo_desktop.core.api.observers import ConnectionState
+        from bo_desktop.core.context import AppContext, SessionState
+        from bo_desktop.shell.main_window import MainWindow
+
+        assert self.registry is not None
         me: Me | None = services.api.me or services.offline_me
         assert me is not None
         session = SessionState(me, online=services.api.me is not None)
@@ -485,6 +526,30 @@ class Application(QObject):
         # traceback) would leave it to Python's cyclic gc, and no panel may react to a late event
         # or selection while the services are torn down. No deleteLater(): Python owns it.
         shiboken6.delete(window)
+
+
+SESSION_MODULE = "bo_desktop.shell.session"
+
+
+def _import_session_layer(
+    *, discover: bool, report_error: Callable[[BaseException], None]
+) -> DockRegistry | None:
+    """Worker thread: import what a session needs, then (``discover``) the features' docks."""
+    from bo_desktop.shell.session import CACHE_MODULE
+
+    for name in (SESSION_MODULE, CACHE_MODULE, "bo_desktop.core.context", "bo_desktop.shell.main_window"):
+        importlib.import_module(name)
+    if not discover:
+        return None
+    from bo_desktop.shell.features import discover_features
+
+    return discover_features(report_error=report_error)
+
+
+def _demo_password() -> str:
+    from bo_desktop.sandbox.config import DEMO_STAFF_PASSWORD
+
+    return DEMO_STAFF_PASSWORD
 
 
 def _open_credential_store() -> CredentialStore:

@@ -21,11 +21,12 @@ import asyncio
 import itertools
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject
 
-from bo_desktop.core.api.errors import ApiError
+if TYPE_CHECKING:
+    from bo_desktop.core.api.errors import ApiError
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +178,10 @@ class TaskRunner:
         if task.cancelled():
             return
         exc = task.exception()
+        # Imported here, not at module level: httpx and pydantic stay off the start-up path until
+        # the login dialog shows (an ApiError can only exist once that module is loaded anyway).
+        from bo_desktop.core.api.errors import ApiError
+
         try:
             if exc is None:
                 if on_result is not None and not owner_gone:

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from bo_desktop.core.api.errors import ApiError
 from bo_desktop.shell.logs import SCRUBBER
 from bo_desktop.widgets.labels import mute
 from bo_desktop.widgets.naming import named
@@ -45,6 +44,9 @@ log = logging.getLogger("bo_desktop.errors")
 
 def readable_message(exc: BaseException) -> str:
     """What a person should read: the server's explanation for API errors, a plain sentence else."""
+    # Imported here: the error path must not pull httpx/pydantic onto the start-up path.
+    from bo_desktop.core.api.errors import ApiError
+
     if isinstance(exc, ApiError):
         return SCRUBBER.scrub(exc.user_message)
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -11,26 +11,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QWidget
 
-from bo_desktop.core.api.errors import (
-    ApiError,
-    InvalidCredentials,
-    Offline,
-    RateLimited,
-    RequestTimeout,
-    ServerError,
-    TlsError,
-)
 from bo_desktop.core.settings import Environment, ServerProfile, Settings
 from bo_desktop.core.tasks import TaskRunner
 from bo_desktop.forms.ui_login import Ui_LoginDialog
 from bo_desktop.shell.logs import SCRUBBER
 from bo_desktop.widgets.labels import mute
+
+if TYPE_CHECKING:
+    from bo_desktop.core.api.errors import ApiError
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +48,16 @@ Authenticator = Callable[[LoginAttempt], Awaitable[Any]]
 
 def message_for(exc: ApiError, url: str) -> str:
     """The inline message for a failed sign-in: what happened and what to do about it."""
+    # Imported here, not at module level: the dialog shows before httpx/pydantic are loaded.
+    from bo_desktop.core.api.errors import (
+        InvalidCredentials,
+        Offline,
+        RateLimited,
+        RequestTimeout,
+        ServerError,
+        TlsError,
+    )
+
     if isinstance(exc, InvalidCredentials):
         return "Wrong username or password. Check both and try again (passwords are case-sensitive)."
     if isinstance(exc, TlsError):
@@ -213,16 +217,19 @@ class LoginDialog(QDialog):
     async def _attempt(self, attempt: LoginAttempt) -> None:
         try:
             result = await self._authenticate(attempt)
-        except ApiError as exc:
+        except BaseException as exc:
+            # Imported here, not at module level: the dialog shows before httpx/pydantic load,
+            # and an ApiError can only have been raised once the authenticator loaded them.
+            from bo_desktop.core.api.errors import ApiError, InvalidCredentials
+
+            self._set_busy(False)
+            if not isinstance(exc, ApiError):
+                raise  # cancellation, or a bug: the latter reaches the error dialog via the runner
             # Expected failures: inline, with everything typed left in place.
             log.info("sign-in to %s failed: %s", attempt.profile.url, type(exc).__name__)
-            self._set_busy(False)
             focus = self.ui.passwordEdit if isinstance(exc, InvalidCredentials) else self.ui.urlEdit
             self.show_error(message_for(exc, attempt.profile.url), focus)
             return
-        except BaseException:
-            self._set_busy(False)
-            raise  # cancellation, or a bug: the latter reaches the error dialog via the runner
         self._remember_profile(attempt)
         self.result_value = result
         self.ui.passwordEdit.clear()  # the password is not needed any more; do not keep it around
