@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from bo_desktop.contract.alerts import Alert
 from bo_desktop.contract.audit import AuditRecord
 from bo_desktop.contract.disputes import Dispute
 from bo_desktop.contract.players import Bonus, GameSession, KycDocument, LoyaltyEntry, Note, RgLimit
 from bo_desktop.core.cache import ReferenceCache
+from bo_desktop.widgets.record_table import RecordTableModel
 from bo_desktop.widgets.tooltip import plain_tooltip
 
 from .format import day, limit_value, money, when, words
@@ -211,32 +212,19 @@ SECTION_ITEM_TYPES = {
 }
 
 
-class RecordsModel(QAbstractTableModel):
+class RecordsModel(RecordTableModel[Any]):
     """Rows of one section; ``section`` picks the columns (a key of ``SECTION_COLUMNS``)."""
 
     def __init__(self, section: str, cache: ReferenceCache | None = None, parent: Any = None) -> None:
-        super().__init__(parent)
+        columns = SECTION_COLUMNS[section](cache)
+        super().__init__([column.title for column in columns], parent)
         self.section = section
-        self._columns = SECTION_COLUMNS[section](cache)
-        self._items: list[Any] = []
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._columns[section].title
-        return None
+        self._columns = columns
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        item = self.record(index)
+        if item is None:
             return None
-        item = self._items[index.row()]
         column = self._columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.display(item)
@@ -251,38 +239,23 @@ class RecordsModel(QAbstractTableModel):
         return None
 
     def item(self, row: int) -> Any:
-        return self._items[row]
+        return self._rows[row]
 
     def items(self) -> list[Any]:
-        return list(self._items)
+        return list(self._rows)
 
     def reset_items(self, items: Sequence[Any] = ()) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
+        self.reset_rows(items)
 
     def clear(self) -> None:
-        self.reset_items()
-
-    def append(self, items: Sequence[Any]) -> None:
-        if not items:
-            return
-        first = len(self._items)
-        self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
-        self._items.extend(items)
-        self.endInsertRows()
+        self.reset_rows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         spec = self._columns[column]
         key = spec.raw or spec.display
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        tagged = sorted(
-            enumerate(self._items),
-            key=lambda pair: key(pair[1]),
+        permutation = sorted(
+            range(len(self._rows)),
+            key=lambda i: key(self._rows[i]),
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
-        position = {source: target for target, (source, _item) in enumerate(tagged)}
-        self._items = [item for _source, item in tagged]
-        self.changePersistentIndexList(old, [self.index(position[i.row()], i.column()) for i in old])
-        self.layoutChanged.emit()
+        self._reorder(permutation)
