@@ -10,12 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from bo_desktop.widgets.record_table import RecordTableModel
+
 Index = QModelIndex | QPersistentModelIndex
-_ROOT = QModelIndex()
 
 
 @dataclass(frozen=True)
@@ -32,33 +33,16 @@ class Row:
     emphasis: bool = False  # bold: the row the reviewer should look at (the payout account)
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(RecordTableModel[Row]):
     SortRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
-        super().__init__(parent)
-        self._headers = list(headers)
-        self._rows: list[Row] = []
+        super().__init__(headers, parent)
         self._bold = QFont()
         self._bold.setBold(True)
 
     def set_rows(self, rows: Sequence[Row]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        return None
+        self.reset_rows(rows)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -66,10 +50,8 @@ class RowsModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if not 0 <= index.column() < len(row.cells):
+        row = self.record(index)
+        if row is None or not 0 <= index.column() < len(row.cells):
             return None
         cell = row.cells[index.column()]
         match role:
@@ -89,23 +71,15 @@ class RowsModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self._headers):
             return  # -1: "unsorted", i.e. the order the rows came in
-        self.layoutAboutToBeChanged.emit()
-        persistent = self.persistentIndexList()
-        rows_before = [self._rows[p.row()] for p in persistent]
 
-        def key(row: Row) -> Any:
-            cell = row.cells[column] if column < len(row.cells) else Cell("")
+        def key(i: int) -> Any:
+            cells = self._rows[i].cells
+            cell = cells[column] if column < len(cells) else Cell("")
             value = cell.sort if cell.sort is not None else cell.text
             return (value is None, value)
 
-        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
-        if persistent:
-            where = {id(row): i for i, row in enumerate(self._rows)}
-            self.changePersistentIndexList(
-                persistent,
-                [self.index(where[id(r)], p.column()) for r, p in zip(rows_before, persistent, strict=True)],
-            )
-        self.layoutChanged.emit()
+        descending = order == Qt.SortOrder.DescendingOrder
+        self._reorder(sorted(range(len(self._rows)), key=key, reverse=descending))
 
 
 def small_table(model: RowsModel, name: str, parent: QWidget | None = None) -> QTableView:
