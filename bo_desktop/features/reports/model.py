@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
 from bo_desktop import APP_NAME, ORG_NAME
 from bo_desktop.core.workers import run_in_worker
+from bo_desktop.widgets.record_table import RecordTableModel
 
 log = logging.getLogger(__name__)
 MAX_RECENT = 20
@@ -94,44 +95,28 @@ _HEADERS = {
 _CHECK_TEXT = {True: "match server", False: "DIFFER", None: "not checked"}
 
 
-class RecentExportsModel(QAbstractTableModel):
+class RecentExportsModel(RecordTableModel[RecentExport]):
     def __init__(self) -> None:
-        super().__init__()
-        self._items: list[RecentExport] = []
+        super().__init__([_HEADERS[column] for column in RecentColumn])
 
     @property
     def items(self) -> list[RecentExport]:
-        return list(self._items)
+        return list(self._rows)
 
     def set_items(self, items: list[RecentExport]) -> None:
-        self.beginResetModel()
-        self._items = list(items[:MAX_RECENT])
-        self.endResetModel()
+        self.reset_rows(items[:MAX_RECENT])
 
     def add(self, item: RecentExport) -> None:
         """Newest first; exporting to the same path again moves it to the top."""
-        self.set_items([item, *(i for i in self._items if i.path != item.path)])
+        self.set_items([item, *(i for i in self._rows if i.path != item.path)])
 
     def item(self, row: int) -> RecentExport | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(RecentColumn)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[RecentColumn(section)]
-        return None
+        return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        item = self.record(index)
+        if item is None:
             return None
-        item = self._items[index.row()]
         column = RecentColumn(index.column())
         if role == Qt.ItemDataRole.DisplayRole:
             return {
