@@ -7,13 +7,18 @@ pages or the selection kept across a sort lands everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
+
+
+def missing_last(value: Any, descending: bool) -> tuple[bool, Any]:
+    """A sort key that puts None (no figure yet) after every value, whichever the direction."""
+    return (value is None) != descending, value if value is not None else 0
 
 
 class RecordTableModel(QAbstractTableModel, Generic[R]):
@@ -69,3 +74,12 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         self._rows = [self._rows[i] for i in permutation]
         self.changePersistentIndexList(old, [self.index(position[i.row()], i.column()) for i in old])
         self.layoutChanged.emit()
+
+    def _sort_by(self, key: Callable[[R], Any], order: Qt.SortOrder) -> None:
+        """A stable sort of the records on ``key``, applied with ``_reorder``."""
+        permutation = sorted(
+            range(len(self._rows)),
+            key=lambda i: key(self._rows[i]),
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self._reorder(permutation)

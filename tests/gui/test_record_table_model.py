@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 
-from bo_desktop.widgets.record_table import RecordTableModel
+from bo_desktop.widgets.record_table import RecordTableModel, missing_last
 
 
 class _Words(RecordTableModel[str]):
@@ -20,9 +20,7 @@ class _Words(RecordTableModel[str]):
         return word if index.column() == 0 else str(len(word))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = (lambda i: self._rows[i]) if column == 0 else (lambda i: len(self._rows[i]))
-        descending = order == Qt.SortOrder.DescendingOrder
-        self._reorder(sorted(range(len(self._rows)), key=key, reverse=descending))
+        self._sort_by((lambda word: word) if column == 0 else len, order)
 
 
 def test_counts_headers_and_records(qtmodeltester: Any) -> None:
@@ -61,3 +59,9 @@ def test_reorder_moves_persistent_indexes_with_their_rows(qtmodeltester: Any) ->
     assert [model.record(model.index(r, 0)) for r in range(3)] == ["apple", "kiwi", "fig"]
     assert kept.row() == 0
     qtmodeltester.check(model)
+
+
+def test_missing_values_sort_last_in_both_directions() -> None:
+    values = [3, None, 1]
+    assert sorted(values, key=lambda v: missing_last(v, False)) == [1, 3, None]
+    assert sorted(values, key=lambda v: missing_last(v, True), reverse=True) == [3, 1, None]

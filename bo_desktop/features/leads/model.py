@@ -15,7 +15,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from bo_desktop.contract.leads import FunnelRow
 from bo_desktop.contract.players import PlayerSummary
 from bo_desktop.widgets.money import format_money
-from bo_desktop.widgets.record_table import RecordTableModel
+from bo_desktop.widgets.record_table import RecordTableModel, missing_last
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -110,12 +110,7 @@ class FunnelModel(RecordTableModel[FunnelRow]):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         descending = order == Qt.SortOrder.DescendingOrder
         key_column = FunnelColumn(column)
-
-        def key(i: int) -> tuple[bool, Any]:
-            value = raw_value(self._rows[i], key_column)
-            return (value is None) != descending, value if value is not None else 0
-
-        self._reorder(sorted(range(len(self._rows)), key=key, reverse=descending))
+        self._sort_by(lambda row: missing_last(raw_value(row, key_column), descending), order)
 
 
 class DrillColumn(IntEnum):
@@ -162,9 +157,4 @@ class DrillModel(RecordTableModel[PlayerSummary]):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        permutation = sorted(
-            range(len(self._rows)),
-            key=lambda i: self.raw(self._rows[i], column),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
-        self._reorder(permutation)
+        self._sort_by(lambda player: self.raw(player, column), order)
