@@ -16,7 +16,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from bo_desktop.contract.players import Bonus
 from bo_desktop.contract.rewards import LoyaltyTierStats, TemplateStats
 from bo_desktop.widgets.money import format_money
-from bo_desktop.widgets.record_table import RecordTableModel
+from bo_desktop.widgets.record_table import RecordTableModel, missing_last
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
@@ -70,12 +70,7 @@ class RowsModel(RecordTableModel[RowT]):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sorted_by = (column, order)
         descending = order == Qt.SortOrder.DescendingOrder
-
-        def key(i: int) -> tuple[bool, Any]:
-            value = self.raw(self._rows[i], column)
-            return (value is None) != descending, value if value is not None else 0
-
-        self._reorder(sorted(range(len(self._rows)), key=key, reverse=descending))
+        self._sort_by(lambda row: missing_last(self.raw(row, column), descending), order)
 
 
 class TemplateColumn(IntEnum):
