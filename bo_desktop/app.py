@@ -112,6 +112,7 @@ class Application(QObject):
         # None until the session layer has loaded (the features are discovered with it).
         self.registry: DockRegistry | None = registry
         self._session_layer: asyncio.Future[None] | None = None
+        self._credentials_opening: asyncio.Future[CredentialStore] | None = None
         self.sandbox: Any = None
         self.services: SessionServices | None = None
         self.window: MainWindow | None = None
@@ -163,8 +164,9 @@ class Application(QObject):
 
     async def _run(self) -> int:
         if self._credentials is None:
-            # Importing keyring and probing its backend (D-Bus) is slow: not on the Qt thread.
-            self._credentials = await run_in_worker(_open_credential_store)
+            # Importing keyring and probing its backend (D-Bus) is slow: not on the Qt thread, and
+            # not before the login dialog shows (only "Remember me" and a remembered session need it).
+            self._credentials_opening = asyncio.ensure_future(run_in_worker(_open_credential_store))
         profile = await self._initial_profile()
         if profile is None:
             return 1
@@ -227,8 +229,9 @@ class Application(QObject):
 
     async def shutdown(self) -> None:
         """Tear down in dependency order; every step is bounded so exit never hangs."""
-        if self._session_layer is not None and not self._session_layer.done():
-            self._session_layer.cancel()  # stops the wait; shutdown_workers lets the import finish
+        for pending in (self._session_layer, self._credentials_opening):
+            if pending is not None and not pending.done():
+                pending.cancel()  # stops the wait; shutdown_workers lets the worker finish
         if self.login_dialog is not None and shiboken6.isValid(self.login_dialog):
             self.login_dialog.reject()
         self._close_window()
@@ -266,6 +269,12 @@ class Application(QObject):
         )
         if self.registry is None:
             self.registry = registry
+
+    async def _credential_store(self) -> CredentialStore:
+        if self._credentials is None:
+            assert self._credentials_opening is not None
+            self._credentials = await asyncio.shield(self._credentials_opening)
+        return self._credentials
 
     async def _session_module(self) -> Any:
         """:mod:`bo_desktop.shell.session`, once the session layer has loaded."""
@@ -334,11 +343,11 @@ class Application(QObject):
 
     async def _resume_remembered(self, profile: ServerProfile) -> SessionServices | None:
         """Resume the last user's remembered session, online or (server unreachable) offline."""
-        assert self._credentials is not None
         username = self.settings.last_username
         if not profile.url or not username or not self.settings.remember_me(profile.url, username):
             return None
-        token = await self._credentials.load_refresh_token_async(profile.url, username)
+        credentials = await self._credential_store()
+        token = await credentials.load_refresh_token_async(profile.url, username)
         if not token:
             return None
         session = await self._session_module()
@@ -352,7 +361,7 @@ class Application(QObject):
             return await self._start_offline(services, token)
         except AuthError:
             log.info("remembered sign-in for %s was refused; asking for the password", profile.url)
-            await self._credentials.forget_async(profile.url, username)
+            await credentials.forget_async(profile.url, username)
             await services.close()
             return None
         except BaseException:
@@ -386,15 +395,16 @@ class Application(QObject):
     ) -> SessionServices | None:
         """The login dialog; ``again``: after a sign-out or a lost session (same server and user,
         empty password, and why the session ended)."""
-        assert self._credentials is not None
         # The demo sign-in (pre-filled sandbox password, smoke test) is for the first one only.
         demo = (self.options.sandbox or self.options.smoke_test) and again is None
         dialog = LoginDialog(
             self.settings,
             self.tasks,
             self._authenticate,
-            remember_available=self._credentials.available,
-            remember_unavailable_reason=self._credentials.unavailable_reason,
+            # Until the credential store has opened (just after the dialog shows), "Remember me" is
+            # offered as usual; a sign-in waits for the store and remembers only if it can.
+            remember_available=self._credentials.available if self._credentials else True,
+            remember_unavailable_reason=self._credentials.unavailable_reason if self._credentials else "",
             preset_profile=profile if profile.url else None,
             # The smoke test signs in as the sandbox demo user on --server too (bench: an external
             # sandbox), so start-up can be measured without typing.
@@ -417,6 +427,10 @@ class Application(QObject):
             if demo and self.sandbox is None:
                 dialog.ui.passwordEdit.setText(await run_in_worker(_demo_password))
             QTimer.singleShot(0, dialog.submit)
+        if self._credentials is None:
+            credentials = await self._credential_store()
+            if shiboken6.isValid(dialog):
+                dialog.set_remember_available(credentials.available, credentials.unavailable_reason)
         quit_wait: asyncio.Future[Any] = asyncio.ensure_future(self._quit.wait())
         try:
             await asyncio.wait([finished, quit_wait], return_when=asyncio.FIRST_COMPLETED)
@@ -436,8 +450,10 @@ class Application(QObject):
     async def _authenticate(self, attempt: LoginAttempt) -> SessionServices:
         """The login dialog's sign-in step: everything that must succeed before the window opens."""
         session = await self._session_module()
+        credentials = await self._credential_store()
         api = await session.new_api_client(attempt.profile.url)
-        services = await self._services(attempt.profile, attempt.username, api, remember=attempt.remember)
+        remember = attempt.remember and credentials.available
+        services = await self._services(attempt.profile, attempt.username, api, remember=remember)
         try:
             await api.login(attempt.username, attempt.password)
             await self._bring_online(services)

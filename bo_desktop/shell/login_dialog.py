@@ -121,14 +121,7 @@ class LoginDialog(QDialog):
         self.ui.buttonBox.accepted.connect(self.submit)
         self.ui.buttonBox.rejected.connect(self._cancel)
 
-        if not remember_available:
-            self.ui.rememberCheck.setChecked(False)
-            self.ui.rememberCheck.setEnabled(False)
-            self.ui.rememberCheck.setToolTip(remember_unavailable_reason or "No system keyring available.")
-        else:
-            self.ui.rememberCheck.setToolTip(
-                "Stores a sign-in token in the system keyring (never your password). Untick to forget it."
-            )
+        self.set_remember_available(remember_available, remember_unavailable_reason)
 
         # Two form layouts size their label columns independently; line the fields up.
         labels = [
@@ -235,6 +228,18 @@ class LoginDialog(QDialog):
         self.ui.passwordEdit.clear()  # the password is not needed any more; do not keep it around
         self._set_busy(False)
         self.accept()
+
+    def set_remember_available(self, available: bool, unavailable_reason: str = "") -> None:
+        """Whether "Remember me" can work (a system keyring exists); may come after the dialog shows."""
+        if not available:
+            self.ui.rememberCheck.setChecked(False)
+            self.ui.rememberCheck.setEnabled(False)
+            self.ui.rememberCheck.setToolTip(unavailable_reason or "No system keyring available.")
+        else:
+            self.ui.rememberCheck.setEnabled(True)
+            self.ui.rememberCheck.setToolTip(
+                "Stores a sign-in token in the system keyring (never your password). Untick to forget it."
+            )
 
     def _remember_profile(self, attempt: LoginAttempt) -> None:
         self._settings.save_profile(attempt.profile)
