@@ -252,10 +252,4 @@ class RecordsModel(RecordTableModel[Any]):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         spec = self._columns[column]
-        key = spec.raw or spec.display
-        permutation = sorted(
-            range(len(self._rows)),
-            key=lambda i: key(self._rows[i]),
-            reverse=order == Qt.SortOrder.DescendingOrder,
-        )
-        self._reorder(permutation)
+        self._sort_by(spec.raw or spec.display, order)
