@@ -72,14 +72,12 @@ class RowsModel(RecordTableModel[Row]):
         if not 0 <= column < len(self._headers):
             return  # -1: "unsorted", i.e. the order the rows came in
 
-        def key(i: int) -> Any:
-            cells = self._rows[i].cells
-            cell = cells[column] if column < len(cells) else Cell("")
+        def key(row: Row) -> Any:
+            cell = row.cells[column] if column < len(row.cells) else Cell("")
             value = cell.sort if cell.sort is not None else cell.text
             return (value is None, value)
 
-        descending = order == Qt.SortOrder.DescendingOrder
-        self._reorder(sorted(range(len(self._rows)), key=key, reverse=descending))
+        self._sort_by(key, order)
 
 
 def small_table(model: RowsModel, name: str, parent: QWidget | None = None) -> QTableView:
