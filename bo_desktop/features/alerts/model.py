@@ -123,12 +123,10 @@ class AlertsModel(RecordTableModel[Alert]):
         if not 0 <= column < len(Col):
             return
         self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
         col = Col(column)
-        self._rows.sort(
-            key=lambda a: (self._sort_key(a, col), a.id), reverse=order == Qt.SortOrder.DescendingOrder
-        )
-        self.layoutChanged.emit()
+        # Through the base's reorder: the selected alert stays selected (a sort in place left the
+        # selection on the row position, i.e. on a different alert).
+        self._sort_by(lambda a: (self._sort_key(a, col), a.id), order)
 
     # -- content ---------------------------------------------------------------------------------
 

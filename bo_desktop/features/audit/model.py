@@ -65,16 +65,15 @@ class AuditModel(RecordTableModel[AuditRecord]):
         if not 0 <= column < len(Col):
             return
         self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
         role_col = Col(column)
-        self._rows.sort(
-            key=lambda r: (
+        # The selected record (and its before/after diff) stays selected across a sort.
+        self._sort_by(
+            lambda r: (
                 r.seq if role_col in (Col.SEQ, Col.TIME) else self._display(r, role_col).casefold(),
                 r.seq,
             ),
-            reverse=order == Qt.SortOrder.DescendingOrder,
+            order,
         )
-        self.layoutChanged.emit()
 
     def set_records(self, records: list[AuditRecord]) -> None:
         self.beginResetModel()

@@ -80,12 +80,9 @@ class KycQueueModel(RecordTableModel[KycQueueItem]):
         if not 0 <= column < len(Col):
             return
         self._sort = (column, order)
-        self.layoutAboutToBeChanged.emit()
         col = Col(column)
-        self._rows.sort(
-            key=lambda i: (self._sort_key(i, col), i.id), reverse=order == Qt.SortOrder.DescendingOrder
-        )
-        self.layoutChanged.emit()
+        # The selected document stays selected (see RecordTableModel._reorder).
+        self._sort_by(lambda i: (self._sort_key(i, col), i.id), order)
 
     def set_items(self, items: list[KycQueueItem]) -> None:
         self.beginResetModel()

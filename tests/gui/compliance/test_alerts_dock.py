@@ -10,7 +10,7 @@ import httpx
 from compliance_helpers import active_player, make_alert
 from desk_support import screenshot
 from dispute_helpers import visible_dialog
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from shiboken6 import isValid
 
@@ -283,3 +283,23 @@ def test_player_filter_and_suggested_suspension_reason(
     dialog.restriction.setCurrentIndex(dialog.restriction.findData(AlertRestriction.SUSPEND))
     assert dialog.reason.isEnabled() and dialog.reason.currentData() == "fraud_suspected"
     dialog.reject()
+
+
+def test_sorting_keeps_the_selected_alert_selected(
+    sandbox: Any, qtbot: Any, desk: Callable[..., AppContext]
+) -> None:
+    # A compliance officer sorts while an alert is selected: the highlight must stay on that alert,
+    # not on the row position (which would now be another player's alert).
+    panel = open_panel(qtbot, desk("compliance", live=False))
+    model = panel.model
+    assert model.rowCount() > 2
+    last = model.alert_at(model.rowCount() - 1)
+    assert last is not None
+    select(qtbot, panel, last.id)
+    header = panel.table.horizontalHeader()
+    for column in (Col.RULE, Col.AGE, Col.SEVERITY):
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+        selected = panel.table.selectionModel().selectedRows()
+        assert [model.alert_at(index.row()).id for index in selected] == [last.id]  # type: ignore[union-attr]
+        assert panel.detail.alert is not None and panel.detail.alert.id == last.id
