@@ -59,10 +59,8 @@ def release_reserved(session: Session, row: db.Withdrawal, ledger_status: str) -
     """Give a withdrawal's reserved amount back to the player and close its ledger row with
     ``ledger_status`` (``failed`` or ``reversed``). No-op without a ledger row (nothing was
     reserved) or when the row is already closed (never refund twice)."""
-    if row.transaction_id is None:
-        return
-    tx = session.get(db.Transaction, row.transaction_id)
-    if tx is None or tx.status != "pending":
+    tx = _open_ledger_row(session, row)
+    if tx is None:
         return
     tx.status = ledger_status
     player = session.get(db.Player, row.player_id)
@@ -70,13 +68,19 @@ def release_reserved(session: Session, row: db.Withdrawal, ledger_status: str) -
         player.balance_minor += row.amount_minor
 
 
+def _open_ledger_row(session: Session, row: db.Withdrawal) -> db.Transaction | None:
+    """The withdrawal's ledger row while it is still pending; None once closed (or never made)."""
+    if row.transaction_id is None:
+        return None
+    tx = session.get(db.Transaction, row.transaction_id)
+    return tx if tx is not None and tx.status == "pending" else None
+
+
 def _pay(session: Session, row: db.Withdrawal, reference: str) -> None:
     row.status = WithdrawalStatus.PAID.value
     row.psp_reference = reference
-    if row.transaction_id is None:
-        return
-    tx = session.get(db.Transaction, row.transaction_id)
-    if tx is None or tx.status != "pending":
+    tx = _open_ledger_row(session, row)
+    if tx is None:
         return
     tx.status = "succeeded"
     tx.psp_reference = reference
