@@ -176,7 +176,15 @@ def add_segment(server: Any, segment_id: str, name: str) -> None:
     with server.state.sessionmaker.begin() as session:
         now = sandbox_db.utcnow()
         session.add(
-            sandbox_db.Segment(id=segment_id, name=name, builtin=False, marketing=False, created_at=now)
+            # Shared: a private segment is in its author's reference data only.
+            sandbox_db.Segment(
+                id=segment_id,
+                name=name,
+                builtin=False,
+                marketing=False,
+                rules={"shared": True},
+                created_at=now,
+            )
         )
         revision = session.get(sandbox_db.ReferenceRevision, "segments")
         if revision is None:
