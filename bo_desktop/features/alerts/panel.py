@@ -13,15 +13,12 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +30,7 @@ from bo_desktop.core.api.errors import ApiError, PreconditionFailed
 from bo_desktop.core.context import AppContext
 from bo_desktop.widgets.labels import mute, plain_label
 from bo_desktop.widgets.naming import named
+from bo_desktop.widgets.record_view import record_view
 
 from .detail import AlertDetail
 from .dialogs import (
@@ -89,29 +87,21 @@ class AlertsPanel(QWidget):
         bar.addWidget(self.summary)
 
         self.model = AlertsModel(self)
-        self.table = named(QTableView(), "alertsTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Col.AGE, Qt.SortOrder.AscendingOrder)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        widths = {
-            Col.SEVERITY: 72,
-            Col.RULE: 258,
-            Col.PLAYER: 180,
-            Col.AMOUNT: 95,
-            Col.AGE: 56,
-            Col.ASSIGNEE: 130,
-        }
-        for col, width in widths.items():
-            header.resizeSection(col, width)
+        self.table = record_view(
+            self.model,
+            "alertsTable",
+            sort_column=Col.AGE,
+            sort_order=Qt.SortOrder.AscendingOrder,
+            widths={
+                Col.SEVERITY: 72,
+                Col.RULE: 258,
+                Col.PLAYER: 180,
+                Col.AMOUNT: 95,
+                Col.AGE: 56,
+                Col.ASSIGNEE: 130,
+            },
+            alternating_rows=True,
+        )
         self.detail = AlertDetail(ctx)
         splitter = named(QSplitter(Qt.Orientation.Horizontal), "alertsSplitter")
         splitter.addWidget(self.table)

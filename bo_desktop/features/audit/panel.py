@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import QDateTime, QItemSelection, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -41,6 +39,7 @@ from bo_desktop.core.workers import run_in_worker
 from bo_desktop.core.xlsx import ExportCancelled
 from bo_desktop.widgets.labels import mute, plain_label
 from bo_desktop.widgets.naming import named
+from bo_desktop.widgets.record_view import record_view
 
 from .export import write_audit_workbook
 from .model import AuditModel, Col
@@ -104,26 +103,13 @@ class AuditPanel(QWidget):
             tools.addWidget(tool)
 
         self.model = AuditModel(self)
-        self.table = named(QTableView(), "auditTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Col.SEQ, Qt.SortOrder.DescendingOrder)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for col, width in (
-            (Col.SEQ, 64),
-            (Col.TIME, 140),
-            (Col.ACTOR, 140),
-            (Col.ACTION, 170),
-            (Col.ENTITY, 170),
-        ):
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = record_view(
+            self.model,
+            "auditTable",
+            sort_column=Col.SEQ,
+            sort_order=Qt.SortOrder.DescendingOrder,
+            widths={Col.SEQ: 64, Col.TIME: 140, Col.ACTOR: 140, Col.ACTION: 170, Col.ENTITY: 170},
+        )
 
         self.diff = named(QTreeWidget(), "auditDiff")
         self.diff.setHeaderLabels(["Field", "Before", "After"])

@@ -12,17 +12,14 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +31,7 @@ from bo_desktop.core.api.errors import ApiError, Conflict, NetworkError, Precond
 from bo_desktop.core.context import AppContext
 from bo_desktop.widgets.labels import mute, plain_label
 from bo_desktop.widgets.naming import named
+from bo_desktop.widgets.record_view import record_view
 
 from .model import Col, KycQueueModel
 from .service import KIND_LABELS, DecisionIntents, KycService, bank_identity
@@ -70,26 +68,13 @@ class KycQueuePanel(QWidget):
         bar.addWidget(self.summary)
 
         self.model = KycQueueModel(self)
-        self.table = named(QTableView(), "kycQueueTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(Col.WAITING, Qt.SortOrder.DescendingOrder)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(True)
-        for col, width in (
-            (Col.WAITING, 64),
-            (Col.PLAYER, 190),
-            (Col.DOCUMENT, 130),
-            (Col.FILE, 190),
-            (Col.COUNTRY, 64),
-        ):
-            header.resizeSection(col, width)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table = record_view(
+            self.model,
+            "kycQueueTable",
+            sort_column=Col.WAITING,
+            sort_order=Qt.SortOrder.DescendingOrder,
+            widths={Col.WAITING: 64, Col.PLAYER: 190, Col.DOCUMENT: 130, Col.FILE: 190, Col.COUNTRY: 64},
+        )
 
         splitter = named(QSplitter(Qt.Orientation.Horizontal), "kycSplitter")
         splitter.addWidget(self.table)
